@@ -1,0 +1,47 @@
+# Backstride: two commands on a fresh machine.
+#   make run   set everything up and start Backstride
+#   make test  set everything up and run every check and test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# The engine and content loader must stay fully branch-covered.
+FULL_COVERAGE := */backstride/triage/*,*/backstride/content/*,*/backstride/domain/expressions.py,*/backstride/domain/answers.py
+
+.PHONY: run test setup system lint typecheck docs bench clean
+
+$(STAMP): pyproject.toml scripts/setup-system.sh
+	bash scripts/setup-system.sh
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/backstride assess --interactive
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+
+typecheck: setup
+	$(BIN)/mypy src
+
+test: lint typecheck
+	$(BIN)/pytest --cov --cov-branch --cov-report=
+	$(BIN)/coverage report --fail-under=90
+	$(BIN)/coverage report --include='$(FULL_COVERAGE)' --fail-under=100
+
+docs: setup
+	$(BIN)/backstride rules --markdown > docs/reference/rules.md
+
+bench: setup
+	$(BIN)/python bench/assess.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage build dist

@@ -1,0 +1,1 @@
+"""The ``backstride`` command line."""

@@ -1,0 +1,158 @@
+"""``backstride``: routes parse input, call one service, render output.
+
+Heavy modules are imported inside commands so that ``backstride assess FILE --json``
+starts quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from backstride.services.assessments import AssessmentService
+
+EXIT_OK = 0
+EXIT_CONTENT = 1
+EXIT_CONTRACT = 2
+
+app = typer.Typer(
+    name="backstride",
+    help=(
+        "Backstride: decision support for lower back pain when walking. "
+        "It is not a diagnosis. In an emergency, call your local emergency number."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(code: int, message: str) -> typer.Exit:
+    sys.stderr.write(f"error: {message}\n")
+    return typer.Exit(code)
+
+
+@app.command()
+def assess(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Answers: a .json file (one object) or .jsonl (one object per line).",
+            dir_okay=False,
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the contract's JSON instead of the report.")
+    ] = False,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="Ask the questions in the terminal.")
+    ] = False,
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", help="With --interactive: write the answers to this JSON file."),
+    ] = None,
+) -> None:
+    """Assess answers: urgency, reasons with sources, patterns, what is missing, next steps."""
+    from backstride.content import ContentError
+    from backstride.domain.answers import ContractError
+
+    if interactive == (file is not None):
+        raise _fail(EXIT_CONTRACT, "give an answers FILE, or --interactive (not both)")
+    try:
+        service = _service()
+        if interactive:
+            from backstride.cli.interactive import run_interactive
+
+            run_interactive(service, save)
+            return
+        assert file is not None  # noqa: S101 (checked above; narrows the type)
+        try:
+            results = service.assess_file(file)
+        except FileNotFoundError:
+            raise _fail(EXIT_CONTRACT, f"{file}: no such file") from None
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    except ContentError as exc:
+        raise _fail(EXIT_CONTENT, f"content: {exc}") from None
+    if json_output:
+        import json
+
+        for result in results:
+            sys.stdout.write(json.dumps(result.to_contract(), ensure_ascii=False) + "\n")
+        return
+    from backstride.cli.render import console, render_result
+
+    out = console()
+    for result in results:
+        render_result(out, result, service.content)
+
+
+@app.command()
+def rules(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the reference page in Markdown.")
+    ] = False,
+) -> None:
+    """Print the catalogue of triage and pattern rules, with levels and sources."""
+    from backstride.content import ContentError
+
+    try:
+        content = _service().content
+    except ContentError as exc:
+        raise _fail(EXIT_CONTENT, f"content: {exc}") from None
+    if markdown:
+        from backstride.cli.catalogue import rules_markdown
+
+        sys.stdout.write(rules_markdown(content))
+        return
+    from backstride.cli.render import console, render_catalogue
+
+    render_catalogue(console(), content)
+
+
+content_app = typer.Typer(help="Check and review the clinical content.", no_args_is_help=True)
+app.add_typer(content_app, name="content")
+
+
+@content_app.command("check")
+def content_check(
+    root: Annotated[
+        Path | None,
+        typer.Argument(help="A content folder (default: the built-in content).", file_okay=False),
+    ] = None,
+    pack: Annotated[
+        list[Path] | None, typer.Option("--pack", help="A content pack folder to add.")
+    ] = None,
+    instrument: Annotated[
+        str, typer.Option(help="The recovery-outlook instrument to select.")
+    ] = "backstride_outlook",
+) -> None:
+    """Validate content files; errors name the file, the item and the field."""
+    from backstride.content import ContentError, load_content
+
+    try:
+        content = load_content(root, packs=tuple(pack or ()), instrument=instrument)
+    except ContentError as exc:
+        raise _fail(EXIT_CONTENT, str(exc)) from None
+    awaiting = sum(r.review.awaiting_clinical_check for r in content.rules)
+    sys.stdout.write(
+        f"content {content.version}: {len(content.rules)} rules, {len(content.patterns)} "
+        f"patterns, {len(content.questions)} questions, {len(content.sources)} sources; "
+        f"{awaiting} rules awaiting clinical sign-off\n"
+    )
+
+
+def _service() -> AssessmentService:
+    """The assessment service, imported lazily to keep start-up fast."""
+    from backstride.services.assessments import default_service
+
+    return default_service()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,102 @@
+"""Validation of a person's answers against the contract's input keys.
+
+Unknown keys, wrong types and out-of-range values are refused with a message that names
+the field and says what is allowed. Messages never repeat the value that was given, so an
+error can be shown or logged without leaking what a person answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import pydantic
+from pydantic import ConfigDict, Field
+
+from backstride.domain.contract import FieldSpec, Kind
+from backstride.domain.expressions import Value
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """What is wrong with one field."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class ContractError(ValueError):
+    """Input that breaks the assessment contract. Names every offending field."""
+
+    def __init__(self, errors: tuple[FieldError, ...], where: str = "") -> None:
+        self.errors = errors
+        self.where = where
+        prefix = f"{where}: " if where else ""
+        super().__init__(prefix + "; ".join(str(e) for e in errors))
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(e.field for e in self.errors)
+
+
+ROOT = "(answers)"
+
+
+def _annotation(spec: FieldSpec) -> Any:
+    if spec.kind is Kind.BOOL:
+        base: Any = bool
+    elif spec.kind is Kind.CHOICE:
+        base = Literal[spec.choices]
+    else:
+        python_type = int if spec.kind is Kind.INT else float
+        base = Annotated[python_type, Field(ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)]
+    return base | None if spec.nullable else base
+
+
+class AnswerValidator:
+    """Checks raw answers (decoded JSON) and returns only the answered keys."""
+
+    def __init__(self, fields: tuple[FieldSpec, ...]) -> None:
+        self._specs = {spec.key: spec for spec in fields}
+        definitions: dict[str, Any] = {spec.key: (_annotation(spec), None) for spec in fields}
+        self._model: type[pydantic.BaseModel] = pydantic.create_model(
+            "Answers",
+            __config__=ConfigDict(extra="forbid", strict=True, frozen=True),
+            **definitions,
+        )
+
+    @property
+    def specs(self) -> Mapping[str, FieldSpec]:
+        return self._specs
+
+    def validate(self, raw: object, where: str = "") -> dict[str, Value]:
+        """The answered keys with their values; raises ``ContractError`` naming each bad field."""
+        if not isinstance(raw, dict):
+            raise ContractError((FieldError(ROOT, "must be one JSON object of answers"),), where)
+        for key in raw:
+            if not isinstance(key, str):
+                raise ContractError((FieldError(ROOT, "keys must be strings"),), where)
+        try:
+            model = self._model.model_validate(raw)
+        except pydantic.ValidationError as exc:
+            raise ContractError(self._errors(exc), where) from None
+        return {key: getattr(model, key) for key in raw}
+
+    def _errors(self, exc: pydantic.ValidationError) -> tuple[FieldError, ...]:
+        errors: dict[str, FieldError] = {}
+        for error in exc.errors(include_input=False, include_url=False):
+            location = error["loc"]
+            key = str(location[0]) if location else ROOT
+            if key in errors:
+                continue
+            spec = self._specs.get(key)
+            if spec is None:
+                message = "unknown key: not a question of the assessment contract"
+            else:
+                message = f"must be {spec.describe_type()}"
+            errors[key] = FieldError(key, message)
+        return tuple(errors[k] for k in sorted(errors))

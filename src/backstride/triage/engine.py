@@ -1,0 +1,155 @@
+"""The assessment engine: answers in, contract result out. Pure and deterministic.
+
+1. Validate the answers against the contract (``ContractError`` names each bad field).
+2. Score the recovery-outlook screen; its band becomes the derived fact ``outlook_risk``.
+3. Evaluate every rule with three-valued logic. A rule that holds sets a floor at its level.
+   A rule left undecided by unanswered questions applies its ``if_unanswered`` level (when
+   it has one) and lists the questions whose answers could change the urgency.
+4. Weigh the contributing patterns and gather what to do now.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from backstride.domain.answers import AnswerValidator
+from backstride.domain.content import (
+    ContentBundle,
+    CriteriaScoring,
+    Evidence,
+    Likelihood,
+    PatternRule,
+    RatioScoring,
+    Rule,
+)
+from backstride.domain.expressions import Answers, Value
+from backstride.domain.result import AssessmentResult, PatternFinding, Reason
+from backstride.domain.urgency import Urgency
+from backstride.triage.outlook import score_outlook
+
+
+class Engine:
+    """Evaluates answers against one validated content bundle."""
+
+    def __init__(self, content: ContentBundle) -> None:
+        self.content = content
+        self.validator = AnswerValidator(content.fields)
+        order = [q.key for q in content.questions]
+        self._question_rank = {key: i for i, key in enumerate(order)}
+        self._meaning = {f.key: f.meaning for f in content.fields}
+        self._input_keys = frozenset(f.key for f in content.fields)
+
+    def assess(self, raw: object, where: str = "") -> AssessmentResult:
+        """Validate raw decoded JSON and evaluate it; raises ``ContractError`` on bad input."""
+        return self.evaluate(self.validator.validate(raw, where))
+
+    def evaluate(self, answers: Mapping[str, Value]) -> AssessmentResult:
+        """Evaluate answers that have already been validated."""
+        content = self.content
+        facts: dict[str, Value] = dict(answers)
+        outlook = score_outlook(content.instrument, answers)
+        if outlook is not None:
+            facts["outlook_risk"] = outlook.level
+
+        fired: list[Rule] = []
+        undecided: list[Rule] = []
+        for rule in content.rules:
+            holds = rule.when.evaluate(facts)
+            if holds is True:
+                fired.append(rule)
+            elif holds is None:
+                undecided.append(rule)
+
+        decided = max((rule.level for rule in fired), default=Urgency.SELF_CARE)
+        reasons = [Reason(r.id, r.level, r.message, r.source_text) for r in fired]
+        missing: set[str] = set()
+        for rule in undecided:
+            if rule.level <= decided:
+                continue  # no answer to this rule could raise the urgency
+            unknown = rule.when.unknown_keys(facts) & self._input_keys
+            missing |= unknown
+            if rule.if_unanswered is not None and unknown:
+                reasons.append(self._unanswered_reason(rule, rule.if_unanswered, unknown))
+
+        reasons.sort(key=lambda r: -r.level.rank)
+        urgency = max((r.level for r in reasons), default=Urgency.SELF_CARE)
+        missing_keys = tuple(sorted(missing, key=self._question_rank.__getitem__))
+        return AssessmentResult(
+            urgency=urgency,
+            reasons=tuple(reasons),
+            patterns=self._patterns(facts),
+            missing=missing_keys,
+            next_steps=self._next_steps(urgency, fired, bool(missing_keys)),
+            outlook=outlook,
+            content_version=content.version,
+        )
+
+    def _unanswered_reason(self, rule: Rule, level: Urgency, unknown: Iterable[str]) -> Reason:
+        keys = sorted(unknown, key=self._question_rank.__getitem__)
+        questions = "; ".join(self._meaning[k] for k in keys)
+        message = self.content.unanswered_template.format(title=rule.title, questions=questions)
+        return Reason(rule.id, level, message, rule.source_text, tuple(keys))
+
+    def _next_steps(self, urgency: Urgency, fired: list[Rule], missing: bool) -> tuple[str, ...]:
+        steps: list[str] = list(self.content.advice[urgency].steps)
+        for rule in sorted(fired, key=lambda r: -r.level.rank):
+            steps.extend(rule.next_steps)
+        if missing:
+            steps.append(self.content.missing_step)
+        return tuple(dict.fromkeys(steps))
+
+    def _patterns(self, facts: Answers) -> tuple[PatternFinding, ...]:
+        likely: list[PatternFinding] = []
+        possible: list[PatternFinding] = []
+        for pattern in self.content.patterns:
+            finding = _weigh(pattern, facts)
+            if finding is not None:
+                (likely if finding.likelihood is Likelihood.LIKELY else possible).append(finding)
+        return (*likely, *possible)
+
+
+def _weigh(pattern: PatternRule, facts: Answers) -> PatternFinding | None:
+    if pattern.gate is not None and pattern.gate.evaluate(facts) is not True:
+        return None
+    scoring = pattern.scoring
+    if isinstance(scoring, CriteriaScoring):
+        likelihood = _by_criteria(scoring, facts)
+        supported = [e.supports for e in pattern.evidence if e.when.evaluate(facts) is True]
+    else:
+        likelihood, supported = _by_ratios(scoring, pattern.evidence, facts)
+    if likelihood is None:
+        return None
+    return PatternFinding(pattern.id, pattern.label, likelihood, tuple(supported))
+
+
+def _by_criteria(scoring: CriteriaScoring, facts: Answers) -> Likelihood | None:
+    if scoring.likely_when is not None and scoring.likely_when.evaluate(facts) is True:
+        return Likelihood.LIKELY
+    if scoring.possible_when.evaluate(facts) is True:
+        return Likelihood.POSSIBLE
+    return None
+
+
+def _by_ratios(
+    scoring: RatioScoring, evidence: tuple[Evidence, ...], facts: Answers
+) -> tuple[Likelihood | None, list[str]]:
+    """Post-test probability from the pre-test odds and each answered item's likelihood ratio."""
+    p = scoring.pretest_probability
+    log_odds = math.log(p / (1 - p))
+    supported: list[str] = []
+    for item in evidence:
+        holds = item.when.evaluate(facts)
+        if holds is True:
+            if item.lr_present is not None:
+                log_odds += math.log(item.lr_present)
+            if item.lr_present is None or item.lr_present > 1:
+                supported.append(item.supports)
+        elif holds is False and item.lr_absent is not None:
+            log_odds += math.log(item.lr_absent)
+    probability = 1 / (1 + math.exp(-log_odds))
+    if probability >= scoring.likely_from:
+        return Likelihood.LIKELY, supported
+    if probability >= scoring.possible_from:
+        return Likelihood.POSSIBLE, supported
+    return None, supported
