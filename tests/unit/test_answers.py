@@ -75,7 +75,9 @@ def test_field_descriptions() -> None:
     assert specs["sitting_hours_per_day"].describe_type() == "a number from 0 to 24"
     plain = FieldSpec("x", Kind.NUMBER, "a number with no range")
     assert plain.describe_type() == "a number"
-    assert FieldSpec("y", Kind.NUMBER, "m", minimum=0.5).describe_type() == "a number of at least 0.5"
+    assert (
+        FieldSpec("y", Kind.NUMBER, "m", minimum=0.5).describe_type() == "a number of at least 0.5"
+    )
 
 
 def test_duplicate_keys_are_refused() -> None:

@@ -61,6 +61,8 @@ def default_content_root() -> Traversable:
 
 
 def _read_yaml(file: Traversable, name: str) -> Any:
+    if not file.is_file():
+        raise ContentError(name, None, None, "file is missing")
     try:
         return yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (safe loader)
     except yaml.YAMLError as exc:

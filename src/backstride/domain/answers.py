@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import pydantic
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, TypeAdapter
+from typing_extensions import TypedDict
 
 from backstride.domain.contract import FieldSpec, Kind
 from backstride.domain.expressions import Value
@@ -45,6 +46,10 @@ class ContractError(ValueError):
 
 ROOT = "(answers)"
 
+#: The functional TypedDict form, called with keys known only at run time (content packs
+#: add instrument items). Typed as Any because mypy wants a literal dict here.
+_make_typed_dict: Any = TypedDict
+
 
 def _annotation(spec: FieldSpec) -> Any:
     if spec.kind is Kind.BOOL:
@@ -62,12 +67,11 @@ class AnswerValidator:
 
     def __init__(self, fields: tuple[FieldSpec, ...]) -> None:
         self._specs = {spec.key: spec for spec in fields}
-        definitions: dict[str, Any] = {spec.key: (_annotation(spec), None) for spec in fields}
-        self._model: type[pydantic.BaseModel] = pydantic.create_model(
-            "Answers",
-            __config__=ConfigDict(extra="forbid", strict=True, frozen=True),
-            **definitions,
+        answers_type = _make_typed_dict(
+            "Answers", {spec.key: _annotation(spec) for spec in fields}, total=False
         )
+        answers_type.__pydantic_config__ = ConfigDict(extra="forbid", strict=True)
+        self._adapter: TypeAdapter[dict[str, Value]] = TypeAdapter(answers_type)
 
     @property
     def specs(self) -> Mapping[str, FieldSpec]:
@@ -81,18 +85,15 @@ class AnswerValidator:
             if not isinstance(key, str):
                 raise ContractError((FieldError(ROOT, "keys must be strings"),), where)
         try:
-            model = self._model.model_validate(raw)
+            return self._adapter.validate_python(raw)
         except pydantic.ValidationError as exc:
             raise ContractError(self._errors(exc), where) from None
-        return {key: getattr(model, key) for key in raw}
 
     def _errors(self, exc: pydantic.ValidationError) -> tuple[FieldError, ...]:
         errors: dict[str, FieldError] = {}
         for error in exc.errors(include_input=False, include_url=False):
             location = error["loc"]
             key = str(location[0]) if location else ROOT
-            if key in errors:
-                continue
             spec = self._specs.get(key)
             if spec is None:
                 message = "unknown key: not a question of the assessment contract"

@@ -15,6 +15,10 @@ question is *unknown*, never *no*:
 
 An answer of ``null`` (allowed only for ``walking_tolerance_min``, meaning *no limit*) is
 an answer: it compares as larger than any number.
+
+``evaluate`` is the reference interpreter: short, and read by reviewers. ``compile`` turns a
+tree into nested closures with the same semantics for the engine's hot path; a property test
+checks that both agree on every condition in the content for arbitrary answers.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from __future__ import annotations
 import enum
 import operator
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Final, TypeAlias
 
 Value: TypeAlias = bool | int | float | str | None
 Answers: TypeAlias = Mapping[str, Value]
+Compiled: TypeAlias = Callable[[Answers], "bool | None"]
 
 
 class _Missing(enum.Enum):
@@ -63,6 +69,10 @@ class Expr(ABC):
         """True, False, or None when unanswered questions leave it undecided."""
 
     @abstractmethod
+    def compile(self) -> Compiled:
+        """A function with the same result as ``evaluate``, for the hot path."""
+
+    @abstractmethod
     def unknown_keys(self, answers: Answers) -> frozenset[str]:
         """The unanswered keys that keep this condition undecided (empty when decided)."""
 
@@ -88,6 +98,23 @@ def _fmt_value(value: Value | tuple[Value, ...]) -> str:
 _SYMBOL = {Op.EQ: "=", Op.NE: "≠", Op.IN: "in", Op.GT: ">", Op.GE: "≥", Op.LT: "<", Op.LE: "≤"}
 
 
+def _test(op: Op, constant: Value | tuple[Value, ...]) -> Callable[[Value], bool]:
+    """The comparison of an answer with ``constant``, chosen once when the tree is built."""
+    if op is Op.EQ:
+        return partial(operator.eq, constant)
+    if op is Op.NE:
+        return partial(operator.ne, constant)
+    if op is Op.IN:
+        return frozenset(constant).__contains__  # type: ignore[arg-type]
+    order = _ORDER[op]
+    no_limit = op in (Op.GT, Op.GE)  # null ("no limit") is larger than any number
+
+    def ordered(answer: Value) -> bool:
+        return no_limit if answer is None else bool(order(answer, constant))  # type: ignore[arg-type]
+
+    return ordered
+
+
 @dataclass(frozen=True, slots=True)
 class Compare(Expr):
     """``key op value``: one answer against a constant."""
@@ -95,21 +122,32 @@ class Compare(Expr):
     key: str
     op: Op
     value: Value | tuple[Value, ...]
+    _test: Callable[[Value], bool] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_test", _test(self.op, self.value))
 
     def evaluate(self, answers: Answers) -> bool | None:
         answer = answers.get(self.key, MISSING)
         if answer is MISSING:
             return None
-        op = self.op
-        if op is Op.EQ:
-            return answer == self.value
-        if op is Op.NE:
-            return answer != self.value
-        if op is Op.IN:
-            return answer in self.value  # type: ignore[operator]
-        if answer is None:  # "no limit": larger than any number
-            return op in (Op.GT, Op.GE)
-        return bool(_ORDER[op](answer, self.value))  # type: ignore[arg-type]
+        return self._test(answer)
+
+    def compile(self) -> Compiled:
+        key, test, missing, constant = self.key, self._test, MISSING, self.value
+        if self.op is Op.EQ:  # the commonest form, inlined
+
+            def equals(answers: Answers) -> bool | None:
+                answer = answers.get(key, missing)
+                return None if answer is missing else answer == constant
+
+            return equals
+
+        def compare(answers: Answers) -> bool | None:
+            answer = answers.get(key, missing)
+            return None if answer is missing else test(answer)
+
+        return compare
 
     def unknown_keys(self, answers: Answers) -> frozenset[str]:
         return frozenset((self.key,)) if self.key not in answers else frozenset()
@@ -136,6 +174,21 @@ class AllOf(Expr):
             if result is None:
                 unknown = True
         return None if unknown else True
+
+    def compile(self) -> Compiled:
+        parts = tuple(p.compile() for p in self.parts)
+
+        def all_of(answers: Answers) -> bool | None:
+            unknown = False
+            for part in parts:
+                result = part(answers)
+                if result is False:
+                    return False
+                if result is None:
+                    unknown = True
+            return None if unknown else True
+
+        return all_of
 
     def unknown_keys(self, answers: Answers) -> frozenset[str]:
         if self.evaluate(answers) is not None:
@@ -165,6 +218,21 @@ class AnyOf(Expr):
                 unknown = True
         return None if unknown else False
 
+    def compile(self) -> Compiled:
+        parts = tuple(p.compile() for p in self.parts)
+
+        def any_of(answers: Answers) -> bool | None:
+            unknown = False
+            for part in parts:
+                result = part(answers)
+                if result is True:
+                    return True
+                if result is None:
+                    unknown = True
+            return None if unknown else False
+
+        return any_of
+
     def unknown_keys(self, answers: Answers) -> frozenset[str]:
         if self.evaluate(answers) is not None:
             return frozenset()
@@ -186,6 +254,15 @@ class Not(Expr):
     def evaluate(self, answers: Answers) -> bool | None:
         result = self.part.evaluate(answers)
         return None if result is None else not result
+
+    def compile(self) -> Compiled:
+        part = self.part.compile()
+
+        def negate(answers: Answers) -> bool | None:
+            result = part(answers)
+            return None if result is None else not result
+
+        return negate
 
     def unknown_keys(self, answers: Answers) -> frozenset[str]:
         return self.part.unknown_keys(answers)
@@ -217,6 +294,26 @@ class AtLeast(Expr):
         if true + unknown < self.count:
             return False
         return None
+
+    def compile(self) -> Compiled:
+        parts = tuple(p.compile() for p in self.parts)
+        count = self.count
+
+        def at_least(answers: Answers) -> bool | None:
+            true = unknown = 0
+            for part in parts:
+                result = part(answers)
+                if result is True:
+                    true += 1
+                elif result is None:
+                    unknown += 1
+            if true >= count:
+                return True
+            if true + unknown < count:
+                return False
+            return None
+
+        return at_least
 
     def unknown_keys(self, answers: Answers) -> frozenset[str]:
         if self.evaluate(answers) is not None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import enum
-from functools import total_ordering
 
 
-@total_ordering
 class Urgency(enum.Enum):
     """How soon a person should see someone. Compare with ``<``: higher is more serious."""
 
@@ -15,22 +13,37 @@ class Urgency(enum.Enum):
     URGENT = "urgent"
     EMERGENCY = "emergency"
 
+    _rank: int  # set below, once; not a member
+
     @property
     def rank(self) -> int:
-        return _RANK[self]
+        """0 for self-care up to 3 for emergency."""
+        return self._rank
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Urgency):
             return NotImplemented
-        return _RANK[self] < _RANK[other]
+        return self._rank < other._rank
 
-    @classmethod
-    def parse(cls, value: str) -> Urgency:
-        """The level named ``value`` (its contract spelling)."""
-        return cls(value)
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Urgency):
+            return NotImplemented
+        return self._rank <= other._rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Urgency):
+            return NotImplemented
+        return self._rank > other._rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Urgency):
+            return NotImplemented
+        return self._rank >= other._rank
 
 
-_RANK = {level: index for index, level in enumerate(Urgency)}
+# Plain attributes, not a dict keyed by member: enum hashing is slow on the hot path.
+for _rank, _level in enumerate(Urgency):
+    _level._rank = _rank
 
 #: Most serious first, as the contract lists them.
 LEVELS_MOST_SERIOUS_FIRST: tuple[Urgency, ...] = tuple(reversed(Urgency))

@@ -6,24 +6,26 @@
    A rule left undecided by unanswered questions applies its ``if_unanswered`` level (when
    it has one) and lists the questions whose answers could change the urgency.
 4. Weigh the contributing patterns and gather what to do now.
+
+Conditions are compiled once, when the engine is built (see ``Expr.compile``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from backstride.domain.answers import AnswerValidator
 from backstride.domain.content import (
     ContentBundle,
     CriteriaScoring,
-    Evidence,
     Likelihood,
     PatternRule,
     RatioScoring,
     Rule,
 )
-from backstride.domain.expressions import Answers, Value
+from backstride.domain.expressions import Answers, Compiled, Value
 from backstride.domain.result import AssessmentResult, PatternFinding, Reason
 from backstride.domain.urgency import Urgency
 from backstride.triage.outlook import score_outlook
@@ -39,6 +41,12 @@ class Engine:
         self._question_rank = {key: i for i, key in enumerate(order)}
         self._meaning = {f.key: f.meaning for f in content.fields}
         self._input_keys = frozenset(f.key for f in content.fields)
+        self._rules = tuple((rule.when.compile(), rule) for rule in content.rules)
+        self._reason = {
+            rule.id: Reason(rule.id, rule.level, rule.message, rule.source_text)
+            for rule in content.rules
+        }
+        self._patterns = tuple(_Weigher.of(p) for p in content.patterns)
 
     def assess(self, raw: object, where: str = "") -> AssessmentResult:
         """Validate raw decoded JSON and evaluate it; raises ``ContractError`` on bad input."""
@@ -54,15 +62,15 @@ class Engine:
 
         fired: list[Rule] = []
         undecided: list[Rule] = []
-        for rule in content.rules:
-            holds = rule.when.evaluate(facts)
+        for test, rule in self._rules:
+            holds = test(facts)
             if holds is True:
                 fired.append(rule)
             elif holds is None:
                 undecided.append(rule)
 
         decided = max((rule.level for rule in fired), default=Urgency.SELF_CARE)
-        reasons = [Reason(r.id, r.level, r.message, r.source_text) for r in fired]
+        reasons = [self._reason[rule.id] for rule in fired]
         missing: set[str] = set()
         for rule in undecided:
             if rule.level <= decided:
@@ -73,12 +81,12 @@ class Engine:
                 reasons.append(self._unanswered_reason(rule, rule.if_unanswered, unknown))
 
         reasons.sort(key=lambda r: -r.level.rank)
-        urgency = max((r.level for r in reasons), default=Urgency.SELF_CARE)
+        urgency = reasons[0].level if reasons else Urgency.SELF_CARE
         missing_keys = tuple(sorted(missing, key=self._question_rank.__getitem__))
         return AssessmentResult(
             urgency=urgency,
             reasons=tuple(reasons),
-            patterns=self._patterns(facts),
+            patterns=self._weigh_patterns(facts),
             missing=missing_keys,
             next_steps=self._next_steps(urgency, fired, bool(missing_keys)),
             outlook=outlook,
@@ -99,57 +107,85 @@ class Engine:
             steps.append(self.content.missing_step)
         return tuple(dict.fromkeys(steps))
 
-    def _patterns(self, facts: Answers) -> tuple[PatternFinding, ...]:
+    def _weigh_patterns(self, facts: Answers) -> tuple[PatternFinding, ...]:
         likely: list[PatternFinding] = []
         possible: list[PatternFinding] = []
-        for pattern in self.content.patterns:
-            finding = _weigh(pattern, facts)
+        for weigher in self._patterns:
+            finding = weigher.weigh(facts)
             if finding is not None:
                 (likely if finding.likelihood is Likelihood.LIKELY else possible).append(finding)
         return (*likely, *possible)
 
 
-def _weigh(pattern: PatternRule, facts: Answers) -> PatternFinding | None:
-    if pattern.gate is not None and pattern.gate.evaluate(facts) is not True:
+@dataclass(frozen=True, slots=True)
+class _Weigher:
+    """One pattern with its conditions compiled."""
+
+    pattern: PatternRule
+    gate: Compiled | None
+    evidence: tuple[tuple[Compiled, str, float | None, float | None], ...]
+    likely: Compiled | None
+    possible: Compiled | None
+
+    @classmethod
+    def of(cls, pattern: PatternRule) -> _Weigher:
+        scoring = pattern.scoring
+        likely = possible = None
+        if isinstance(scoring, CriteriaScoring):
+            possible = scoring.possible_when.compile()
+            if scoring.likely_when is not None:
+                likely = scoring.likely_when.compile()
+        return cls(
+            pattern=pattern,
+            gate=pattern.gate.compile() if pattern.gate is not None else None,
+            evidence=tuple(
+                (e.when.compile(), e.supports, e.lr_present, e.lr_absent) for e in pattern.evidence
+            ),
+            likely=likely,
+            possible=possible,
+        )
+
+    def weigh(self, facts: Answers) -> PatternFinding | None:
+        if self.gate is not None and self.gate(facts) is not True:
+            return None
+        scoring = self.pattern.scoring
+        if isinstance(scoring, RatioScoring):
+            likelihood, supported = self._by_ratios(scoring, facts)
+        else:
+            likelihood = self._by_criteria(facts)
+            if likelihood is None:
+                return None
+            supported = [text for test, text, _, _ in self.evidence if test(facts) is True]
+        if likelihood is None:
+            return None
+        return PatternFinding(self.pattern.id, self.pattern.label, likelihood, tuple(supported))
+
+    def _by_criteria(self, facts: Answers) -> Likelihood | None:
+        if self.likely is not None and self.likely(facts) is True:
+            return Likelihood.LIKELY
+        if self.possible is not None and self.possible(facts) is True:
+            return Likelihood.POSSIBLE
         return None
-    scoring = pattern.scoring
-    if isinstance(scoring, CriteriaScoring):
-        likelihood = _by_criteria(scoring, facts)
-        supported = [e.supports for e in pattern.evidence if e.when.evaluate(facts) is True]
-    else:
-        likelihood, supported = _by_ratios(scoring, pattern.evidence, facts)
-    if likelihood is None:
-        return None
-    return PatternFinding(pattern.id, pattern.label, likelihood, tuple(supported))
 
-
-def _by_criteria(scoring: CriteriaScoring, facts: Answers) -> Likelihood | None:
-    if scoring.likely_when is not None and scoring.likely_when.evaluate(facts) is True:
-        return Likelihood.LIKELY
-    if scoring.possible_when.evaluate(facts) is True:
-        return Likelihood.POSSIBLE
-    return None
-
-
-def _by_ratios(
-    scoring: RatioScoring, evidence: tuple[Evidence, ...], facts: Answers
-) -> tuple[Likelihood | None, list[str]]:
-    """Post-test probability from the pre-test odds and each answered item's likelihood ratio."""
-    p = scoring.pretest_probability
-    log_odds = math.log(p / (1 - p))
-    supported: list[str] = []
-    for item in evidence:
-        holds = item.when.evaluate(facts)
-        if holds is True:
-            if item.lr_present is not None:
-                log_odds += math.log(item.lr_present)
-            if item.lr_present is None or item.lr_present > 1:
-                supported.append(item.supports)
-        elif holds is False and item.lr_absent is not None:
-            log_odds += math.log(item.lr_absent)
-    probability = 1 / (1 + math.exp(-log_odds))
-    if probability >= scoring.likely_from:
-        return Likelihood.LIKELY, supported
-    if probability >= scoring.possible_from:
-        return Likelihood.POSSIBLE, supported
-    return None, supported
+    def _by_ratios(
+        self, scoring: RatioScoring, facts: Answers
+    ) -> tuple[Likelihood | None, list[str]]:
+        """Post-test probability from the pre-test odds and each answered item's ratio."""
+        p = scoring.pretest_probability
+        log_odds = math.log(p / (1 - p))
+        supported: list[str] = []
+        for test, text, lr_present, lr_absent in self.evidence:
+            holds = test(facts)
+            if holds is True:
+                if lr_present is not None:
+                    log_odds += math.log(lr_present)
+                if lr_present is None or lr_present > 1:
+                    supported.append(text)
+            elif holds is False and lr_absent is not None:
+                log_odds += math.log(lr_absent)
+        probability = 1 / (1 + math.exp(-log_odds))
+        if probability >= scoring.likely_from:
+            return Likelihood.LIKELY, supported
+        if probability >= scoring.possible_from:
+            return Likelihood.POSSIBLE, supported
+        return None, supported

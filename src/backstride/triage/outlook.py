@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-from backstride.domain.content import Instrument, InstrumentItem
-from backstride.domain.expressions import Answers
+from backstride.domain.content import Instrument
+from backstride.domain.expressions import MISSING, Answers
 from backstride.domain.result import OutlookResult
 
 
-def _positive(item: InstrumentItem, answers: Answers) -> bool:
-    value = answers[item.key]
-    if item.positive_from is not None:
-        return isinstance(value, int) and value >= item.positive_from
-    return value is True
-
-
 def score_outlook(instrument: Instrument, answers: Answers) -> OutlookResult | None:
-    """The band the answered items reach, or None when no item was answered."""
-    answered = [item for item in instrument.items if item.key in answers]
-    if not answered:
-        return None
-    positive = [item for item in answered if _positive(item, answers)]
-    subscales: dict[str, int] = {}
+    """The band the answered items reach, or None when no item was answered.
+
+    A yes/no item counts when answered yes; a scale item counts from ``positive_from``.
+    """
+    subscales = {name: 0 for item in instrument.items for name in item.subscales}
+    positive: list[str] = []
+    unanswered: list[str] = []
     for item in instrument.items:
-        for name in item.subscales:
-            subscales.setdefault(name, 0)
-    for item in positive:
-        for name in item.subscales:
-            subscales[name] += 1
+        value = answers.get(item.key, MISSING)
+        if value is MISSING:
+            unanswered.append(item.key)
+            continue
+        if item.positive_from is None:
+            counts = value is True
+        else:
+            counts = isinstance(value, int) and value >= item.positive_from
+        if counts:
+            positive.append(item.plain)
+            for name in item.subscales:
+                subscales[name] += 1
+    if len(unanswered) == len(instrument.items):
+        return None
     total = len(positive)
     band = next(
         b
@@ -39,7 +42,7 @@ def score_outlook(instrument: Instrument, answers: Answers) -> OutlookResult | N
         level=band.level,
         total=total,
         subscales=tuple(sorted(subscales.items())),
-        rationale=(*(item.plain for item in positive), band.meaning),
-        unanswered=tuple(item.key for item in instrument.items if item.key not in answers),
+        rationale=(*positive, band.meaning),
+        unanswered=tuple(unanswered),
         validated=instrument.validated,
     )

@@ -1,0 +1,37 @@
+"""Urgency levels order from self-care to emergency, as the contract lists them."""
+
+from __future__ import annotations
+
+import operator
+
+import pytest
+
+from backstride.domain.urgency import LEVELS_MOST_SERIOUS_FIRST, Urgency
+
+
+def test_order() -> None:
+    assert Urgency.SELF_CARE < Urgency.SOON < Urgency.URGENT < Urgency.EMERGENCY
+    assert max(Urgency) is Urgency.EMERGENCY
+    assert [u.value for u in LEVELS_MOST_SERIOUS_FIRST] == [
+        "emergency",
+        "urgent",
+        "soon",
+        "self_care",
+    ]
+    assert [u.rank for u in Urgency] == [0, 1, 2, 3]
+
+
+def test_levels_compare_only_with_levels() -> None:
+    with pytest.raises(TypeError):
+        _ = Urgency.SOON < 2  # type: ignore[operator]
+
+
+def test_all_four_comparisons() -> None:
+    assert Urgency.SOON <= Urgency.SOON <= Urgency.URGENT
+    assert Urgency.EMERGENCY > Urgency.URGENT
+    assert Urgency.EMERGENCY >= Urgency.EMERGENCY >= Urgency.SELF_CARE
+    assert not Urgency.SOON > Urgency.URGENT
+    for compare in (operator.le, operator.gt, operator.ge):
+        for other in (2, "soon", None):
+            with pytest.raises(TypeError):
+                compare(Urgency.SOON, other)
