@@ -1,0 +1,1 @@
+"""Clinical vignette suite and its audit."""
