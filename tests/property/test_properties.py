@@ -87,8 +87,9 @@ def test_a_positive_red_flag_never_lowers_urgency(
 def test_an_unanswered_red_flag_is_never_read_as_no(
     given_answers: dict[str, Value], key: str
 ) -> None:
-    """Leaving a question out never lowers the urgency below a benign answer's, and when
-    some answer to it would raise the urgency, the question is listed as missing."""
+    """Leaving a question out never lowers the urgency below a benign answer's; when some
+    answer to a question that applies would raise the urgency, it is listed as missing; a
+    follow-up that the other answers show does not apply is never missing."""
     absent = {k: v for k, v in given_answers.items() if k != key}
     without = SERVICE.assess(absent)
     if key in NEGATIVE:
@@ -105,9 +106,13 @@ def test_an_unanswered_red_flag_is_never_read_as_no(
             candidates = [int(c) for c in candidates if float(c).is_integer()]
         if spec.nullable:
             candidates.append(None)
+    question = next(q for q in SERVICE.content.questions if q.key == key)
+    applies = question.ask_when is None or question.ask_when.evaluate(absent) is not False
     for value in candidates:
-        if SERVICE.assess({**absent, key: value}).urgency > without.urgency:
+        if applies and SERVICE.assess({**absent, key: value}).urgency > without.urgency:
             assert key in without.missing, f"{key}={value!r} raises urgency but is not missing"
+    if not applies:
+        assert key not in without.missing, "a follow-up that does not apply is not missing"
 
 
 @PROPERTY

@@ -551,11 +551,29 @@ FLOOR_ROWS = [
         ["fever"],
     ),
     row(
-        "progressing: unanswered is treated as positive (urgent) and listed",
-        {"weakness_progressing": UNANSWERED},
+        "progressing: unanswered with numbness is treated as positive (urgent) and listed",
+        {
+            "weakness_progressing": UNANSWERED,
+            "leg_numbness_tingling": "one",
+            "leg_symptoms_recent_change": True,
+        },
         "urgent",
         ["neuro.progressive_deficit"],
         ["weakness_progressing"],
+    ),
+    row(
+        "progressing: a follow-up that does not apply (no numbness or weakness) is not missing",
+        {"weakness_progressing": UNANSWERED, "leg_symptoms_recent_change": UNANSWERED},
+        "self_care",
+        [],
+        [],
+    ),
+    row(
+        "calf question does not apply without leg pain: not missing",
+        {"calf_pain_relieved_by_standing_still": UNANSWERED},
+        "self_care",
+        [],
+        [],
     ),
     row(
         "progressing with no leg weakness answered is still urgent",
@@ -705,6 +723,40 @@ def test_rules_table(
     assert set(missing) <= set(result.missing)
     if not missing and all(v is not UNANSWERED for v in changes.values()):
         assert result.missing == ()  # every core question answered: nothing is missing
+
+
+#: Follow-up questions skipped because the other answers show they do not apply are not
+#: missing and raise nothing; with the parent unanswered they apply again.
+NOT_APPLICABLE_ROWS = [
+    pytest.param(
+        {"weakness_progressing": UNANSWERED, "leg_symptoms_recent_change": UNANSWERED},
+        ("weakness_progressing", "leg_symptoms_recent_change"),
+        "self_care",
+        id="no numbness or weakness: progression and change questions do not apply",
+    ),
+    pytest.param(
+        {"calf_pain_relieved_by_standing_still": UNANSWERED},
+        ("calf_pain_relieved_by_standing_still",),
+        "self_care",
+        id="no leg pain: the calf question does not apply",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "keys", "urgency"), NOT_APPLICABLE_ROWS)
+def test_follow_ups_that_do_not_apply_are_not_missing(
+    changes: Mapping[str, Any], keys: tuple[str, ...], urgency: str
+) -> None:
+    result = _assess(changes)
+    assert result.urgency is Urgency(urgency)
+    assert not set(keys) & set(result.missing)
+    assert result.reasons == ()
+
+
+def test_a_follow_up_applies_again_when_its_parent_is_unanswered() -> None:
+    result = _assess({"weakness_progressing": UNANSWERED, "leg_weakness": UNANSWERED})
+    assert "weakness_progressing" in result.missing
+    assert "leg_weakness" in result.missing
 
 
 def test_baseline_fires_nothing() -> None:

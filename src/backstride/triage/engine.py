@@ -4,7 +4,10 @@
 2. Score the recovery-outlook screen; its band becomes the derived fact ``outlook_risk``.
 3. Evaluate every rule with three-valued logic. A rule that holds sets a floor at its level.
    A rule left undecided by unanswered questions applies its ``if_unanswered`` level (when
-   it has one) and lists the questions whose answers could change the urgency.
+   it has one) and lists the questions whose answers could change the urgency. A follow-up
+   question that the other answers show does not apply (its ``ask_when`` is false, as when
+   "is the weakness getting worse?" follows "no weakness") is not missing: it was never
+   asked. Red-flag questions have no ``ask_when``, so they always apply.
 4. Weigh the contributing patterns and gather what to do now.
 
 Conditions are compiled once, when the engine is built (see ``Expr.compile``).
@@ -47,6 +50,9 @@ class Engine:
             for rule in content.rules
         }
         self._patterns = tuple(_Weigher.of(p) for p in content.patterns)
+        self._ask_when = {
+            q.key: q.ask_when.compile() for q in content.questions if q.ask_when is not None
+        }
 
     def assess(self, raw: object, where: str = "") -> AssessmentResult:
         """Validate raw decoded JSON and evaluate it; raises ``ContractError`` on bad input."""
@@ -75,7 +81,7 @@ class Engine:
         for rule in undecided:
             if rule.level <= decided:
                 continue  # no answer to this rule could raise the urgency
-            unknown = rule.when.unknown_keys(facts) & self._input_keys
+            unknown = self._applicable(rule.when.unknown_keys(facts), facts)
             missing |= unknown
             if rule.if_unanswered is not None and unknown:
                 reasons.append(self._unanswered_reason(rule, rule.if_unanswered, unknown))
@@ -91,6 +97,15 @@ class Engine:
             next_steps=self._next_steps(urgency, fired, bool(missing_keys)),
             outlook=outlook,
             content_version=content.version,
+        )
+
+    def _applicable(self, keys: frozenset[str], facts: Answers) -> frozenset[str]:
+        """The questions among ``keys`` that a person could be asked, given the other answers."""
+        ask_when = self._ask_when
+        return frozenset(
+            key
+            for key in keys & self._input_keys
+            if key not in ask_when or ask_when[key](facts) is not False
         )
 
     def _unanswered_reason(self, rule: Rule, level: Urgency, unknown: Iterable[str]) -> Reason:
