@@ -22,7 +22,11 @@ FIELDS = index_fields(CORE_FIELDS)
             Compare("bladder_change", Op.IN, ("retention", "incontinence")),
         ),
         ({"key": "trend", "ne": "improving"}, Compare("trend", Op.NE, "improving")),
-        ({"walking_tolerance_min": None}, Compare("walking_tolerance_min", Op.EQ, None)),
+        ({"walking_tolerance_min": None}, Compare("walking_tolerance_min", Op.EQ, None, True)),
+        (
+            {"key": "walking_tolerance_min", "lt": 10},
+            Compare("walking_tolerance_min", Op.LT, 10, nullable=True),
+        ),
         (
             {"all": [{"fever": True}, {"not": {"feeling_unwell": False}}]},
             AllOf((Compare("fever", Op.EQ, True), Not(Compare("feeling_unwell", Op.EQ, False)))),

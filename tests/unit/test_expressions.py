@@ -67,7 +67,16 @@ def test_kleene_truth_table(expr: object, expected: bool | None) -> None:
     ],
 )
 def test_comparisons(op: Op, constant: object, answer: object, expected: bool) -> None:
-    assert Compare("k", op, constant).evaluate({"k": answer}) is expected  # type: ignore[arg-type]
+    answers = {"k": answer}
+    assert Compare("k", op, constant).evaluate(answers) is expected  # type: ignore[arg-type]
+    # the compiled form agrees; only a nullable key's compiled form needs to handle null
+    nullable = Compare("k", op, constant, nullable=True)  # type: ignore[arg-type]
+    assert nullable.compile()(answers) is expected
+    if answer is not None:
+        plain = Compare("k", op, constant)  # type: ignore[arg-type]
+        assert plain.compile()(answers) is expected
+        assert AllOf((plain,)).compile()(answers) is expected
+        assert AnyOf((plain,)).compile()(answers) is expected
 
 
 @pytest.mark.parametrize("op", list(Op))

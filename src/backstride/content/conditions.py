@@ -98,13 +98,13 @@ def _compare(
     if op is Op.IN:
         if not isinstance(value, list) or not value:
             raise ConditionError(path, "'in' needs a non-empty list")
-        return Compare(key, op, tuple(_constant(spec, v, path) for v in value))
+        return Compare(key, op, tuple(_constant(spec, v, path) for v in value), spec.nullable)
     if op in ORDERING_OPS:
         if spec.kind not in (Kind.INT, Kind.NUMBER):
             raise ConditionError(path, f"{key} is not a number and cannot be ordered")
         if value is None:
             raise ConditionError(path, "cannot order against null")
-    return Compare(key, op, _constant(spec, value, path))
+    return Compare(key, op, _constant(spec, value, path), spec.nullable)
 
 
 def _constant(spec: FieldSpec, value: object, path: str) -> Value:

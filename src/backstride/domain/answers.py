@@ -81,9 +81,6 @@ class AnswerValidator:
         """The answered keys with their values; raises ``ContractError`` naming each bad field."""
         if not isinstance(raw, dict):
             raise ContractError((FieldError(ROOT, "must be one JSON object of answers"),), where)
-        for key in raw:
-            if not isinstance(key, str):
-                raise ContractError((FieldError(ROOT, "keys must be strings"),), where)
         try:
             return self._adapter.validate_python(raw)
         except pydantic.ValidationError as exc:

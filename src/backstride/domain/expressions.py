@@ -98,7 +98,11 @@ def _fmt_value(value: Value | tuple[Value, ...]) -> str:
 _SYMBOL = {Op.EQ: "=", Op.NE: "≠", Op.IN: "in", Op.GT: ">", Op.GE: "≥", Op.LT: "<", Op.LE: "≤"}
 
 
-def _test(op: Op, constant: Value | tuple[Value, ...]) -> Callable[[Value], bool]:
+#: ``answer OP constant`` is ``constant REFLECTED answer``: lets a partial stay in C.
+_REFLECTED: Final = {Op.GT: operator.lt, Op.GE: operator.le, Op.LT: operator.gt, Op.LE: operator.ge}
+
+
+def _test(op: Op, constant: Value | tuple[Value, ...], nullable: bool) -> Callable[[Value], bool]:
     """The comparison of an answer with ``constant``, chosen once when the tree is built."""
     if op is Op.EQ:
         return partial(operator.eq, constant)
@@ -106,6 +110,8 @@ def _test(op: Op, constant: Value | tuple[Value, ...]) -> Callable[[Value], bool
         return partial(operator.ne, constant)
     if op is Op.IN:
         return frozenset(constant).__contains__  # type: ignore[arg-type]
+    if not nullable:
+        return partial(_REFLECTED[op], constant)  # type: ignore[arg-type]
     order = _ORDER[op]
     no_limit = op in (Op.GT, Op.GE)  # null ("no limit") is larger than any number
 
@@ -117,21 +123,34 @@ def _test(op: Op, constant: Value | tuple[Value, ...]) -> Callable[[Value], bool
 
 @dataclass(frozen=True, slots=True)
 class Compare(Expr):
-    """``key op value``: one answer against a constant."""
+    """``key op value``: one answer against a constant.
+
+    ``nullable`` says the key may be answered ``null`` (no limit); only then does the compiled
+    comparison check for it. The reference ``evaluate`` always does.
+    """
 
     key: str
     op: Op
     value: Value | tuple[Value, ...]
+    nullable: bool = False
     _test: Callable[[Value], bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_test", _test(self.op, self.value))
+        object.__setattr__(self, "_test", _test(self.op, self.value, self.nullable))
 
     def evaluate(self, answers: Answers) -> bool | None:
         answer = answers.get(self.key, MISSING)
         if answer is MISSING:
             return None
-        return self._test(answer)
+        if self.op is Op.EQ:
+            return answer == self.value
+        if self.op is Op.NE:
+            return answer != self.value
+        if self.op is Op.IN:
+            return answer in self.value  # type: ignore[operator]
+        if answer is None:  # "no limit": larger than any number
+            return self.op in (Op.GT, Op.GE)
+        return bool(_ORDER[self.op](answer, self.value))  # type: ignore[arg-type]
 
     def compile(self) -> Compiled:
         key, test, missing, constant = self.key, self._test, MISSING, self.value
@@ -159,6 +178,19 @@ class Compare(Expr):
         return f"{self.key} {_SYMBOL[self.op]} {_fmt_value(self.value)}"
 
 
+def _split(
+    parts: tuple[Expr, ...],
+) -> tuple[tuple[tuple[str, Callable[[Value], bool]], ...], tuple[Compiled, ...]]:
+    """Comparisons to inline as (key, test) pairs, and the other parts compiled.
+
+    Evaluation order cannot change a three-valued ``all`` or ``any`` (nothing has side
+    effects), so the cheap comparisons run first.
+    """
+    leaves = tuple((p.key, p._test) for p in parts if isinstance(p, Compare))
+    others = tuple(p.compile() for p in parts if not isinstance(p, Compare))
+    return leaves, others
+
+
 @dataclass(frozen=True, slots=True)
 class AllOf(Expr):
     """Every part holds."""
@@ -176,10 +208,18 @@ class AllOf(Expr):
         return None if unknown else True
 
     def compile(self) -> Compiled:
-        parts = tuple(p.compile() for p in self.parts)
+        leaves, parts = _split(self.parts)
+        missing = MISSING
 
         def all_of(answers: Answers) -> bool | None:
             unknown = False
+            get = answers.get
+            for key, test in leaves:
+                answer = get(key, missing)
+                if answer is missing:
+                    unknown = True
+                elif not test(answer):
+                    return False
             for part in parts:
                 result = part(answers)
                 if result is False:
@@ -219,10 +259,18 @@ class AnyOf(Expr):
         return None if unknown else False
 
     def compile(self) -> Compiled:
-        parts = tuple(p.compile() for p in self.parts)
+        leaves, parts = _split(self.parts)
+        missing = MISSING
 
         def any_of(answers: Answers) -> bool | None:
             unknown = False
+            get = answers.get
+            for key, test in leaves:
+                answer = get(key, missing)
+                if answer is missing:
+                    unknown = True
+                elif test(answer):
+                    return True
             for part in parts:
                 result = part(answers)
                 if result is True:

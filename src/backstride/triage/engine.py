@@ -31,7 +31,7 @@ from backstride.domain.content import (
 from backstride.domain.expressions import Answers, Compiled, Value
 from backstride.domain.result import AssessmentResult, PatternFinding, Reason
 from backstride.domain.urgency import Urgency
-from backstride.triage.outlook import score_outlook
+from backstride.triage.outlook import OutlookScorer
 
 
 class Engine:
@@ -45,11 +45,14 @@ class Engine:
         self._meaning = {f.key: f.meaning for f in content.fields}
         self._input_keys = frozenset(f.key for f in content.fields)
         self._rules = tuple((rule.when.compile(), rule) for rule in content.rules)
+        self._levels = tuple(Urgency)  # by rank
+        self._advice_steps = tuple(content.advice[level].steps for level in Urgency)
         self._reason = {
             rule.id: Reason(rule.id, rule.level, rule.message, rule.source_text)
             for rule in content.rules
         }
         self._patterns = tuple(_Weigher.of(p) for p in content.patterns)
+        self._outlook = OutlookScorer(content.instrument)
         self._ask_when = {
             q.key: q.ask_when.compile() for q in content.questions if q.ask_when is not None
         }
@@ -62,7 +65,7 @@ class Engine:
         """Evaluate answers that have already been validated."""
         content = self.content
         facts: dict[str, Value] = dict(answers)
-        outlook = score_outlook(content.instrument, answers)
+        outlook = self._outlook.score(answers)
         if outlook is not None:
             facts["outlook_risk"] = outlook.level
 
@@ -75,7 +78,7 @@ class Engine:
             elif holds is None:
                 undecided.append(rule)
 
-        decided = max((rule.level for rule in fired), default=Urgency.SELF_CARE)
+        decided = self._levels[max([rule.level.rank for rule in fired], default=0)]
         reasons = [self._reason[rule.id] for rule in fired]
         missing: set[str] = set()
         for rule in undecided:
@@ -115,7 +118,7 @@ class Engine:
         return Reason(rule.id, level, message, rule.source_text, tuple(keys))
 
     def _next_steps(self, urgency: Urgency, fired: list[Rule], missing: bool) -> tuple[str, ...]:
-        steps: list[str] = list(self.content.advice[urgency].steps)
+        steps: list[str] = list(self._advice_steps[urgency.rank])
         for rule in sorted(fired, key=lambda r: -r.level.rank):
             steps.extend(rule.next_steps)
         if missing:
@@ -132,12 +135,17 @@ class Engine:
         return (*likely, *possible)
 
 
+def _log(ratio: float | None) -> float | None:
+    return None if ratio is None else math.log(ratio)
+
+
 @dataclass(frozen=True, slots=True)
 class _Weigher:
     """One pattern with its conditions compiled."""
 
     pattern: PatternRule
     gate: Compiled | None
+    #: (condition, supports text, log LR when present or None, log LR when absent or None)
     evidence: tuple[tuple[Compiled, str, float | None, float | None], ...]
     likely: Compiled | None
     possible: Compiled | None
@@ -154,7 +162,8 @@ class _Weigher:
             pattern=pattern,
             gate=pattern.gate.compile() if pattern.gate is not None else None,
             evidence=tuple(
-                (e.when.compile(), e.supports, e.lr_present, e.lr_absent) for e in pattern.evidence
+                (e.when.compile(), e.supports, _log(e.lr_present), _log(e.lr_absent))
+                for e in pattern.evidence
             ),
             likely=likely,
             possible=possible,
@@ -189,15 +198,15 @@ class _Weigher:
         p = scoring.pretest_probability
         log_odds = math.log(p / (1 - p))
         supported: list[str] = []
-        for test, text, lr_present, lr_absent in self.evidence:
+        for test, text, log_present, log_absent in self.evidence:
             holds = test(facts)
             if holds is True:
-                if lr_present is not None:
-                    log_odds += math.log(lr_present)
-                if lr_present is None or lr_present > 1:
+                if log_present is not None:
+                    log_odds += log_present
+                if log_present is None or log_present > 0:  # ratio above 1 supports
                     supported.append(text)
-            elif holds is False and lr_absent is not None:
-                log_odds += math.log(lr_absent)
+            elif holds is False and log_absent is not None:
+                log_odds += log_absent
         probability = 1 / (1 + math.exp(-log_odds))
         if probability >= scoring.likely_from:
             return Likelihood.LIKELY, supported
