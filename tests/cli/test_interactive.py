@@ -29,7 +29,6 @@ def _question(key: str, choices: tuple[Choice, ...] = ()) -> Question:
         ("fever", "y", True),
         ("fever", "No", False),
         ("fever", "?", UNKNOWN),
-        ("fever", "", UNKNOWN),
         ("age", "70", 70),
         ("walking_tolerance_min", "12.5", 12.5),
         ("walking_tolerance_min", "no limit", None),
@@ -46,11 +45,37 @@ def test_choice_replies_by_number_or_value() -> None:
     assert parse_reply(SPECS["trend"], question, "improving") == "improving"
     with pytest.raises(ValueError, match="number from 1 to 2"):
         parse_reply(SPECS["trend"], question, "7")
+    with pytest.raises(ValueError, match="number from 1 to 2"):
+        parse_reply(SPECS["trend"], question, "no")  # trend has no "none" choice
+
+
+def test_no_means_none_where_none_is_a_choice() -> None:
+    sides = _question(
+        "leg_weakness", (Choice("none", "No"), Choice("one", "1"), Choice("both", "2"))
+    )
+    assert parse_reply(SPECS["leg_weakness"], sides, "n") == "none"
+    assert parse_reply(SPECS["leg_weakness"], sides, "No") == "none"
+
+
+def test_messages_to_a_person_never_say_null() -> None:
+    with pytest.raises(ValueError, match="please type") as caught:
+        parse_reply(SPECS["walking_tolerance_min"], _question("walking_tolerance_min"), "-3")
+    assert "null" not in str(caught.value)
+
+
+def test_an_empty_reply_is_never_an_answer() -> None:
+    with pytest.raises(ValueError, match="type an answer"):
+        parse_reply(SPECS["saddle_numbness"], _question("saddle_numbness"), "   ")
 
 
 @pytest.mark.parametrize(
     ("key", "reply", "hint"),
-    [("fever", "maybe", "y (yes)"), ("age", "old", "whole number"), ("age", "200", "0 to 120")],
+    [
+        ("fever", "maybe", "y (yes)"),
+        ("age", "old", "whole number"),
+        ("age", "200", "0 to 120"),
+        ("walking_tolerance_min", "lots", "at least 0, or no limit, or ?"),
+    ],
 )
 def test_unclear_replies_say_what_to_type(key: str, reply: str, hint: str) -> None:
     with pytest.raises(ValueError, match=hint.replace("(", r"\(").replace(")", r"\)")):
@@ -115,7 +140,8 @@ def test_dont_know_everywhere_is_treated_conservatively_and_offers_to_save(
 
 
 def test_retries_an_unclear_reply_and_stops_cleanly_at_end_of_input() -> None:
-    result = runner.invoke(app, ["assess", "-i"], input="maybe\n")
+    result = runner.invoke(app, ["assess", "-i"], input="maybe\n\n")
     assert "please type y (yes), n (no) or ? (don't know)" in result.stdout
+    assert "please type an answer, or ? if you don't know" in result.stdout
     assert result.exit_code == 130
     assert "nothing was assessed or saved" in result.stdout

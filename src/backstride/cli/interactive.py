@@ -30,9 +30,15 @@ UNKNOWN = _Unknown()
 
 
 def parse_reply(spec: FieldSpec, question: Question, reply: str) -> Value | _Unknown:
-    """The answer a typed reply stands for; raises ``ValueError`` with a hint when unclear."""
+    """The answer a typed reply stands for; raises ``ValueError`` with a hint when unclear.
+
+    An empty reply is never taken as an answer: a stray Enter must not become "don't know",
+    which for a warning sign would mean an emergency result.
+    """
     text = reply.strip().lower()
-    if text in DONT_KNOW or text == "":
+    if text == "":
+        raise ValueError("please type an answer, or ? if you don't know")
+    if text in DONT_KNOW:
         return UNKNOWN
     if spec.kind is Kind.BOOL:
         if text in YES:
@@ -53,6 +59,8 @@ def _choice(question: Question, text: str) -> str:
         return labels[int(text) - 1]
     if text in labels:
         return text
+    if text in NO and "none" in labels:  # "no" to "which legs?" or "any change?" means none
+        return "none"
     raise ValueError(f"please type a number from 1 to {len(labels)}, or ? (don't know)")
 
 
@@ -60,21 +68,34 @@ def _number(spec: FieldSpec, text: str) -> float:
     try:
         number: float = int(text) if spec.kind is Kind.INT else float(text)
     except ValueError:
-        raise ValueError(f"please type {spec.describe_type()}, or ? (don't know)") from None
+        raise ValueError(f"please type {_plain_type(spec)}, or ? (don't know)") from None
     if (spec.minimum is not None and number < spec.minimum) or (
         spec.maximum is not None and number > spec.maximum
     ):
-        raise ValueError(f"please type {spec.describe_type()}")
+        raise ValueError(f"please type {_plain_type(spec)}")
     return number
 
 
-def _hint(spec: FieldSpec, question: Question) -> str:
+def _plain_type(spec: FieldSpec) -> str:
+    """The allowed numbers in a person's words (no "null")."""
+    text = spec.describe_type().split(", or null")[0]
+    return f"{text}, or no limit" if spec.nullable else text
+
+
+def _hint(spec: FieldSpec) -> str:
     if spec.kind is Kind.BOOL:
-        return "y / n / ?"
+        return "y = yes, n = no, ? = don't know"
     if spec.kind is Kind.CHOICE:
-        return " / ".join(f"{i}={c.label}" for i, c in enumerate(question.choices, 1)) + " / ?"
-    extra = " / none = no limit" if spec.nullable else ""
-    return f"{spec.describe_type().split(', or null')[0]}{extra} / ?"
+        return "type a number, or ? = don't know"
+    return f"{_plain_type(spec)}, ? = don't know"
+
+
+def _show(out: Console, number: int, question: Question) -> None:
+    out.print(f"\n[bold]{number}. {question.text}[/bold]")
+    if question.help:
+        out.print(f"   [dim]{question.help}[/dim]")
+    for i, choice in enumerate(question.choices, 1):
+        out.print(f"   [bold]{i}[/bold]  {choice.label}")
 
 
 def ask_questions(out: Console, service: AssessmentService) -> dict[str, Value]:
@@ -85,16 +106,18 @@ def ask_questions(out: Console, service: AssessmentService) -> dict[str, Value]:
     answers: dict[str, Value] = {}
     asked: set[str] = set()
     section = None
-    out.print("[bold]Answer each question.[/bold] Type ? if you don't know.\n")
+    out.print(
+        "[bold]Answer each question.[/bold] Type ? if you don't know. "
+        "The questions about warning signs come first."
+    )
     while (question := flow.next_question(answers, asked)) is not None:
         if question.section != section:
             section = question.section
             out.print(f"\n[bold underline]{sections[section]}[/bold underline]")
         spec = specs[question.key]
-        if question.help:
-            out.print(f"[dim]{question.help}[/dim]")
+        _show(out, len(asked) + 1, question)
         while True:
-            reply = Prompt.ask(f"{question.text} [dim]({_hint(spec, question)})[/dim]", console=out)
+            reply = Prompt.ask(f"   Your answer [dim]({_hint(spec)})[/dim]", console=out)
             try:
                 value = parse_reply(spec, question, reply)
                 break

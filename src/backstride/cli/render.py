@@ -42,8 +42,12 @@ def render_result(out: Console, result: AssessmentResult, content: ContentBundle
         )
     )
     out.print(Text("What to do now", style="bold underline"))
+    steps = Table.grid(padding=(0, 1))
+    steps.add_column(justify="right", no_wrap=True)
+    steps.add_column()
     for number, step in enumerate(result.next_steps, start=1):
-        out.print(f" {number}. {step}")
+        steps.add_row(f"{number}.", step)
+    out.print(steps)
     if result.reasons:
         out.print()
         out.print(Text("Why", style="bold underline"))
