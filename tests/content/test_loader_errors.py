@@ -61,6 +61,10 @@ def _copy_pattern(root: Path) -> None:
     shutil.copy(sorted((root / "patterns").glob("*.yaml"))[0], root / "patterns" / "zz.yaml")
 
 
+def _drop_contract_pattern(root: Path) -> None:
+    (root / "patterns" / "vascular_claudication.yaml").unlink()
+
+
 def _retire_first_rule(root: Path) -> None:
     rule_id = yaml.safe_load(first_rule(root).read_text(encoding="utf-8"))["id"]
     edit_yaml(root / "meta.yaml", lambda d: d.__setitem__("retired_rule_ids", [rule_id]))
@@ -108,6 +112,7 @@ CASES: list[tuple[str, Edit, str]] = [
     ),
     ("duplicate rule id", _copy_rule, "rule id used twice"),
     ("duplicate pattern id", _copy_pattern, "pattern ids must be unique"),
+    ("contract pattern missing", _drop_contract_pattern, "a pattern the contract names"),
     ("retired id reused", _retire_first_rule, "retired and never reused"),
     ("broken YAML", _break_yaml, "not valid YAML"),
     ("pattern condition", pattern_edit(_set("gate", {"age": "old"})), "gate.age"),

@@ -29,22 +29,15 @@ from typing import Any
 
 import yaml
 
+from backstride.domain.contract import CONTRACT_PATTERN_IDS
+
 #: Contract urgency levels, least serious first.
 LEVELS: tuple[str, ...] = ("self_care", "soon", "urgent", "emergency")
 RANK: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}
 
 VIGNETTES_PATH = Path(__file__).with_name("vignettes.yaml")
 
-PATTERN_IDS = frozenset(
-    {
-        "nonspecific_mechanical",
-        "muscle_strain",
-        "radicular",
-        "neurogenic_claudication",
-        "vascular_claudication",
-        "inflammatory",
-    }
-)
+PATTERN_IDS = CONTRACT_PATTERN_IDS
 
 
 def load_vignettes(path: Path = VIGNETTES_PATH) -> list[dict[str, Any]]:

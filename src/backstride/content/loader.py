@@ -36,7 +36,13 @@ from backstride.domain.content import (
     Section,
     Source,
 )
-from backstride.domain.contract import CORE_FIELDS, FieldSpec, Kind, index_fields
+from backstride.domain.contract import (
+    CONTRACT_PATTERN_IDS,
+    CORE_FIELDS,
+    FieldSpec,
+    Kind,
+    index_fields,
+)
 from backstride.domain.expressions import Expr
 from backstride.domain.urgency import Urgency
 
@@ -324,8 +330,12 @@ def _load_patterns(base: Traversable, builder: _Builder) -> tuple[PatternRule, .
         patterns.append(
             builder.pattern(_parse(schema.PatternFile, _read_yaml(file, name), name), name)
         )
-    if len({p.id for p in patterns}) != len(patterns):
+    ids = [p.id for p in patterns]
+    if len(set(ids)) != len(ids):
         raise ContentError("patterns/", None, "id", "pattern ids must be unique")
+    absent = sorted(CONTRACT_PATTERN_IDS - set(ids))
+    if absent:
+        raise ContentError("patterns/", absent[0], "id", "a pattern the contract names is missing")
     return tuple(patterns)
 
 

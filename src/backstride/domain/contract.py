@@ -12,6 +12,18 @@ from dataclasses import dataclass
 
 CONTRACT_VERSION = 1
 
+#: Pattern ids the contract names; content may add more, never fewer.
+CONTRACT_PATTERN_IDS: frozenset[str] = frozenset(
+    {
+        "nonspecific_mechanical",
+        "muscle_strain",
+        "radicular",
+        "neurogenic_claudication",
+        "vascular_claudication",
+        "inflammatory",
+    }
+)
+
 
 class Kind(enum.Enum):
     """The JSON type of an answer."""
