@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # The engine and content loader must stay fully branch-covered.
 FULL_COVERAGE := */backstride/triage/*,*/backstride/content/*,*/backstride/domain/expressions.py,*/backstride/domain/answers.py
 
-.PHONY: run test setup system lint typecheck docs bench clean
+.PHONY: run test setup system lint typecheck docs bench audit clean
 
 $(STAMP): pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -42,6 +42,9 @@ docs: setup
 
 bench: setup
 	$(BIN)/python bench/assess.py
+
+audit: setup
+	$(BIN)/python -m tests.vignettes.audit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage build dist
