@@ -43,6 +43,14 @@ def test_every_source_is_cited_and_every_rule_has_review_fields() -> None:
     cited |= {s.id for p in content.patterns for s in p.sources}
     cited |= {s.id for a in content.advice.values() for s in a.sources}
     cited |= {s.id for s in content.instrument.sources}
+    programme = content.programme
+    cited |= {s.id for e in programme.exercises.values() for s in e.sources}
+    cited |= {s.id for p in programme.education for s in p.sources}
+    cited |= {s.id for c in programme.posture for s in c.sources}
+    cited |= {s.id for t in programme.lifestyle for s in t.sources}
+    cited |= {s.id for r in programme.progression for s in r.sources}
+    cited |= {s.id for s in (*programme.footwear.sources, *programme.walking.sources)}
+    cited |= {s.id for s in programme.rules.sources}
     assert set(content.sources) == cited, "remove sources nothing cites"
     for rule in content.rules:
         assert rule.review.next_review > rule.review.date_reviewed

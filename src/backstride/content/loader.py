@@ -11,27 +11,20 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, TypeVar
-
-import pydantic
-import yaml
 
 from backstride.content import schema
-from backstride.content.conditions import ConditionError, parse_condition
 from backstride.content.errors import ContentError
+from backstride.content.loader_support import Builder, parse, read_yaml, yaml_files
+from backstride.content.programme_loader import load_programme
 from backstride.domain.content import (
     Band,
     Choice,
     ContentBundle,
-    CriteriaScoring,
-    Evidence,
     Instrument,
     InstrumentItem,
     LevelAdvice,
     PatternRule,
     Question,
-    RatioScoring,
-    Review,
     Rule,
     Section,
     Source,
@@ -43,7 +36,6 @@ from backstride.domain.contract import (
     Kind,
     index_fields,
 )
-from backstride.domain.expressions import Expr
 from backstride.domain.urgency import Urgency
 
 DEFAULT_INSTRUMENT = "backstride_outlook"
@@ -57,127 +49,13 @@ OUTLOOK_RISK = FieldSpec(
 )
 DERIVED_FIELDS: tuple[FieldSpec, ...] = (OUTLOOK_RISK,)
 
-_Model = TypeVar("_Model", bound=pydantic.BaseModel)
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 def default_content_root() -> Traversable:
     """The built-in content shipped inside the package."""
     return resources.files("backstride") / "content_data"
 
 
-def _read_yaml(file: Traversable, name: str) -> Any:
-    if not file.is_file():
-        raise ContentError(name, None, None, "file is missing")
-    try:
-        return yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (safe loader)
-    except yaml.YAMLError as exc:
-        raise ContentError(name, None, None, f"not valid YAML ({exc})") from None
-
-
-def _parse(model: type[_Model], data: Any, name: str) -> _Model:
-    try:
-        return model.model_validate(data)
-    except pydantic.ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        item = data.get("id") if isinstance(data, dict) else None
-        field = ".".join(str(p) for p in first["loc"]) or None
-        raise ContentError(
-            name, item if isinstance(item, str) else None, field, first["msg"]
-        ) from None
-
-
-def _yaml_files(folder: Traversable) -> list[Traversable]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        (f for f in folder.iterdir() if f.is_file() and f.name.endswith((".yaml", ".yml"))),
-        key=lambda f: f.name,
-    )
-
-
-class _Builder:
-    """Turns parsed files into domain objects, resolving sources and conditions."""
-
-    def __init__(self, sources: Mapping[str, Source], fields: Mapping[str, FieldSpec]) -> None:
-        self.sources = sources
-        self.fields = fields
-
-    def condition(self, node: Mapping[str, Any], name: str, item: str, field: str) -> Expr:
-        try:
-            return parse_condition(dict(node), self.fields, field)
-        except ConditionError as exc:
-            raise ContentError(name, item, exc.path, str(exc)) from None
-
-    def cite(self, ids: Iterable[str], name: str, item: str) -> tuple[Source, ...]:
-        found = []
-        for source_id in ids:
-            if source_id not in self.sources:
-                raise ContentError(name, item, "sources", f"unknown source id {source_id!r}")
-            found.append(self.sources[source_id])
-        return tuple(found)
-
-    @staticmethod
-    def review(r: schema.ReviewFile) -> Review:
-        return Review(r.authored_by, r.checked_by, r.date_reviewed, r.next_review)
-
-    def rule(self, f: schema.RuleFile, name: str) -> Rule:
-        return Rule(
-            id=f.id,
-            title=f.title,
-            level=Urgency(f.level),
-            message=" ".join(f.message.split()),
-            rationale=" ".join(f.rationale.split()),
-            when=self.condition(f.when, name, f.id, "when"),
-            if_unanswered=Urgency(f.if_unanswered) if f.if_unanswered else None,
-            sources=self.cite(f.sources, name, f.id),
-            next_steps=tuple(" ".join(s.split()) for s in f.next_steps),
-            review=self.review(f.review),
-            file=name,
-        )
-
-    def pattern(self, f: schema.PatternFile, name: str) -> PatternRule:
-        scoring: RatioScoring | CriteriaScoring
-        if isinstance(f.scoring, schema.RatioScoringFile):
-            scoring = RatioScoring(
-                f.scoring.pretest_probability, f.scoring.likely_from, f.scoring.possible_from
-            )
-        else:
-            likely = f.scoring.likely_when
-            scoring = CriteriaScoring(
-                likely_when=(
-                    self.condition(likely, name, f.id, "scoring.likely_when") if likely else None
-                ),
-                possible_when=self.condition(
-                    f.scoring.possible_when, name, f.id, "scoring.possible_when"
-                ),
-            )
-        evidence = tuple(
-            Evidence(
-                id=e.id,
-                when=self.condition(e.when, name, f.id, f"evidence.{e.id}.when"),
-                supports=" ".join(e.supports.split()),
-                lr_present=e.lr_present,
-                lr_absent=e.lr_absent,
-            )
-            for e in f.evidence
-        )
-        if len({e.id for e in evidence}) != len(evidence):
-            raise ContentError(name, f.id, "evidence", "evidence ids must be unique")
-        return PatternRule(
-            id=f.id,
-            label=f.label,
-            description=" ".join(f.description.split()),
-            gate=self.condition(f.gate, name, f.id, "gate") if f.gate else None,
-            scoring=scoring,
-            evidence=evidence,
-            sources=self.cite(f.sources, name, f.id),
-            review=self.review(f.review),
-            file=name,
-        )
-
-
-def _instrument(f: schema.InstrumentFile, name: str, b: _Builder) -> Instrument:
+def _instrument(f: schema.InstrumentFile, name: str, b: Builder) -> Instrument:
     items = tuple(
         InstrumentItem(
             key=i.key,
@@ -236,19 +114,20 @@ def load_content(
     """
     base: Traversable = root if root is not None else default_content_root()
     folders: list[Traversable] = [base, *packs]
-    meta = _parse(schema.MetaFile, _read_yaml(base / "meta.yaml", "meta.yaml"), "meta.yaml")
+    meta = parse(schema.MetaFile, read_yaml(base / "meta.yaml", "meta.yaml"), "meta.yaml")
     sources = _load_sources(folders)
     core = index_fields(CORE_FIELDS)
-    chosen = _load_instrument(folders, instrument, _Builder(sources, core))
+    chosen = _load_instrument(folders, instrument, Builder(sources, core))
     input_fields = (*CORE_FIELDS, *chosen.fields)
-    builder = _Builder(sources, index_fields((*input_fields, *DERIVED_FIELDS)))
+    builder = Builder(sources, index_fields((*input_fields, *DERIVED_FIELDS)))
     retired = frozenset(meta.retired_rule_ids)
-    q_file = _parse(
+    q_file = parse(
         schema.QuestionsFile,
-        _read_yaml(base / "questions.yaml", "questions.yaml"),
+        read_yaml(base / "questions.yaml", "questions.yaml"),
         "questions.yaml",
     )
     sections = tuple(Section(s.id, s.title) for s in q_file.sections)
+    patterns = _load_patterns(base, builder)
     return ContentBundle(
         version=meta.content_version,
         disclaimer=" ".join(meta.disclaimer.split()),
@@ -259,37 +138,38 @@ def load_content(
         derived_fields=DERIVED_FIELDS,
         rules=_load_rules(folders, builder, retired),
         retired_rule_ids=retired,
-        patterns=_load_patterns(base, builder),
+        patterns=patterns,
         sections=sections,
         questions=_questions(q_file, builder, core, chosen, {s.id for s in sections}),
         advice=_load_advice(base, builder),
         instrument=chosen,
+        programme=load_programme(base, builder, frozenset(p.id for p in patterns)),
     )
 
 
 def _load_sources(folders: list[Traversable]) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for folder in folders:
-        sources_file = folder / "sources.yaml"
-        if not sources_file.is_file():
-            continue
-        parsed = _parse(
-            schema.SourcesFile, _read_yaml(sources_file, "sources.yaml"), "sources.yaml"
-        )
-        for source_id, s in parsed.sources.items():
-            if source_id in sources:
-                raise ContentError("sources.yaml", source_id, None, "source id defined twice")
-            sources[source_id] = Source(source_id, s.citation, s.title, s.year, s.kind, s.url)
+        files = [(folder / "sources.yaml", "sources.yaml")]
+        files += [(f, f"sources/{f.name}") for f in yaml_files(folder / "sources")]
+        for sources_file, name in files:
+            if not sources_file.is_file():
+                continue
+            parsed = parse(schema.SourcesFile, read_yaml(sources_file, name), name)
+            for source_id, s in parsed.sources.items():
+                if source_id in sources:
+                    raise ContentError(name, source_id, None, "source id defined twice")
+                sources[source_id] = Source(source_id, s.citation, s.title, s.year, s.kind, s.url)
     return sources
 
 
-def _load_instrument(folders: list[Traversable], wanted: str, builder: _Builder) -> Instrument:
+def _load_instrument(folders: list[Traversable], wanted: str, builder: Builder) -> Instrument:
     """The selected instrument; its items become answer keys, so they may not clash."""
     found: dict[str, tuple[schema.InstrumentFile, str]] = {}
     for folder in folders:
-        for file in _yaml_files(folder / "instruments"):
+        for file in yaml_files(folder / "instruments"):
             name = f"instruments/{file.name}"
-            parsed = _parse(schema.InstrumentFile, _read_yaml(file, name), name)
+            parsed = parse(schema.InstrumentFile, read_yaml(file, name), name)
             if parsed.id in found:
                 raise ContentError(name, parsed.id, "id", "instrument id defined twice")
             found[parsed.id] = (parsed, name)
@@ -304,13 +184,13 @@ def _load_instrument(folders: list[Traversable], wanted: str, builder: _Builder)
 
 
 def _load_rules(
-    folders: list[Traversable], builder: _Builder, retired: frozenset[str]
+    folders: list[Traversable], builder: Builder, retired: frozenset[str]
 ) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for folder in folders:
-        for file in _yaml_files(folder / "rules"):
+        for file in yaml_files(folder / "rules"):
             name = f"rules/{file.name}"
-            rules.append(builder.rule(_parse(schema.RuleFile, _read_yaml(file, name), name), name))
+            rules.append(builder.rule(parse(schema.RuleFile, read_yaml(file, name), name), name))
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
@@ -323,12 +203,12 @@ def _load_rules(
     return tuple(rules)
 
 
-def _load_patterns(base: Traversable, builder: _Builder) -> tuple[PatternRule, ...]:
+def _load_patterns(base: Traversable, builder: Builder) -> tuple[PatternRule, ...]:
     patterns: list[PatternRule] = []
-    for file in _yaml_files(base / "patterns"):
+    for file in yaml_files(base / "patterns"):
         name = f"patterns/{file.name}"
         patterns.append(
-            builder.pattern(_parse(schema.PatternFile, _read_yaml(file, name), name), name)
+            builder.pattern(parse(schema.PatternFile, read_yaml(file, name), name), name)
         )
     ids = [p.id for p in patterns]
     if len(set(ids)) != len(ids):
@@ -339,9 +219,9 @@ def _load_patterns(base: Traversable, builder: _Builder) -> tuple[PatternRule, .
     return tuple(patterns)
 
 
-def _load_advice(base: Traversable, builder: _Builder) -> dict[Urgency, LevelAdvice]:
-    advice_file = _parse(
-        schema.AdviceFile, _read_yaml(base / "advice.yaml", "advice.yaml"), "advice.yaml"
+def _load_advice(base: Traversable, builder: Builder) -> dict[Urgency, LevelAdvice]:
+    advice_file = parse(
+        schema.AdviceFile, read_yaml(base / "advice.yaml", "advice.yaml"), "advice.yaml"
     )
     return {
         Urgency(level): LevelAdvice(
@@ -356,7 +236,7 @@ def _load_advice(base: Traversable, builder: _Builder) -> dict[Urgency, LevelAdv
 
 def _questions(
     q_file: schema.QuestionsFile,
-    builder: _Builder,
+    builder: Builder,
     core: Mapping[str, FieldSpec],
     instrument: Instrument,
     section_ids: set[str],

@@ -6,10 +6,14 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from backstride.domain.contract import FieldSpec
 from backstride.domain.expressions import Expr
 from backstride.domain.urgency import Urgency
+
+if TYPE_CHECKING:
+    from backstride.domain.programme import ProgrammeContent
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,3 +220,4 @@ class ContentBundle:
     questions: tuple[Question, ...]
     advice: Mapping[Urgency, LevelAdvice]
     instrument: Instrument
+    programme: ProgrammeContent
