@@ -114,8 +114,91 @@ def rules(
     render_catalogue(console(), content)
 
 
+@app.command()
+def plan(
+    file: Annotated[Path, typer.Argument(help="Answers: one .json file.", dir_okay=False)],
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the plan's JSON (docs/reference/plan.md).")
+    ] = False,
+    minutes: Annotated[
+        int | None, typer.Option("--minutes", help="Minutes a day you can give it.")
+    ] = None,
+    no_floor: Annotated[
+        bool, typer.Option("--no-floor", help="Leave out exercises done on the floor.")
+    ] = False,
+    fitness: Annotated[str, typer.Option(help="low, moderate or high.")] = "moderate",
+    eases_with: Annotated[
+        str | None,
+        typer.Option(help="flexion (bending forward eases it) or extension (arching back does)."),
+    ] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", help="Write a printable handout: html or pdf (needs -o)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write the handout.")
+    ] = None,
+) -> None:
+    """Build a personal programme: exercises, walking plan, posture, footwear, habits, reading."""
+    from backstride.content import ContentError
+    from backstride.domain.answers import ContractError
+    from backstride.programme.model import Preferences
+
+    if (output_format is None) != (output is None):
+        raise _fail(EXIT_CONTRACT, "--format and -o go together")
+    if output_format not in (None, "html", "pdf"):
+        raise _fail(EXIT_CONTRACT, "format: must be html or pdf")
+    preferences = Preferences(minutes, not no_floor, fitness, eases_with)
+    try:
+        from backstride.services.plans import PlanService
+
+        service = PlanService(_service())
+        try:
+            result = service.plan_file(file, preferences)
+        except FileNotFoundError:
+            raise _fail(EXIT_CONTRACT, f"{file}: no such file") from None
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    except ContentError as exc:
+        raise _fail(EXIT_CONTENT, f"content: {exc}") from None
+    if output is not None:
+        service.write_handout(result, output, output_format or "html")
+        sys.stdout.write(f"wrote {output}\n")
+        return
+    if json_output:
+        import json
+
+        sys.stdout.write(json.dumps(service.to_contract(result), ensure_ascii=False) + "\n")
+        return
+    from backstride.cli.render import console
+    from backstride.cli.render_plan import render_plan
+
+    render_plan(console(), result.programme, service.content)
+
+
 content_app = typer.Typer(help="Check and review the clinical content.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
+
+
+@content_app.command("gallery")
+def content_gallery(
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="Folder to write index.html into.", file_okay=False),
+    ],
+) -> None:
+    """Write an HTML page showing every exercise illustration, for clinical review."""
+    from backstride.content import ContentError
+    from backstride.services.plans import PlanService
+
+    try:
+        service = PlanService(_service())
+    except ContentError as exc:
+        raise _fail(EXIT_CONTENT, f"content: {exc}") from None
+    output.mkdir(parents=True, exist_ok=True)
+    page = output / "index.html"
+    page.write_text(service.gallery_html(), encoding="utf-8")
+    sys.stdout.write(f"wrote {page} ({len(service.content.programme.exercises)} illustrations)\n")
 
 
 @content_app.command("check")

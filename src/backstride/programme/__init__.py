@@ -1,0 +1,1 @@
+"""The programme generator and its progression rules. Pure."""
