@@ -176,6 +176,64 @@ def plan(
     render_plan(console(), result.programme, service.content)
 
 
+@app.command()
+def footwear(
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers", help="A JSON file of item id to true/false; without it, asks each one."
+        ),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the score as JSON.")] = False,
+) -> None:
+    """Check your walking shoes: a scored checklist with advice (for comfort, not a treatment)."""
+    import json
+
+    from backstride.domain.answers import ContractError
+    from backstride.services.plans import PlanService
+
+    service = PlanService(_service())
+    items = service.content.programme.footwear.items
+    try:
+        if answers is not None:
+            given = json.loads(answers.read_text(encoding="utf-8"))
+            if not isinstance(given, dict):
+                raise _fail(EXIT_CONTRACT, "footwear answers: must be one JSON object")
+        else:
+            from rich.prompt import Prompt
+
+            given = {}
+            for item in items:
+                reply = Prompt.ask(f"{item.question} [dim](y / n / ?)[/dim]", default="?")
+                if reply.strip().lower() in ("y", "yes", "n", "no"):
+                    given[item.id] = reply.strip().lower().startswith("y")
+        result = service.score_footwear(given)
+    except (FileNotFoundError, json.JSONDecodeError):
+        raise _fail(EXIT_CONTRACT, f"{answers}: not a readable JSON file") from None
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    if json_output:
+        out = {
+            "score": result.score,
+            "max_score": result.max_score,
+            "verdict": result.verdict,
+            "advice": list(result.advice),
+            "unanswered": list(result.unanswered),
+            "evidence_note": result.evidence_note,
+        }
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return
+    from backstride.cli.render import console
+
+    out_console = console()
+    out_console.print(
+        f"[bold]Your shoes: {result.score} of {result.max_score}[/bold]. {result.verdict}"
+    )
+    for line in result.advice:
+        out_console.print(f" • {line}")
+    out_console.print(f"[italic]{result.evidence_note}[/italic]")
+
+
 content_app = typer.Typer(help="Check and review the clinical content.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
 

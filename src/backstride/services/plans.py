@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from backstride.domain.answers import ROOT, ContractError, FieldError
 from backstride.domain.result import AssessmentResult
 from backstride.illustration import gallery_html, render_svg
 from backstride.programme.contract import plan_to_contract
+from backstride.programme.footwear import FootwearResult, score_footwear
 from backstride.programme.generator import build_programme
 from backstride.programme.model import Preferences, Programme
 from backstride.services.assessments import AssessmentService
@@ -94,6 +96,10 @@ class PlanService:
             path.write_bytes(html_to_pdf(html))
         else:
             path.write_text(html, encoding="utf-8")
+
+    def score_footwear(self, answers: Mapping[str, object]) -> FootwearResult:
+        """The footwear checklist's score, verdict and advice (``ContractError`` if bad)."""
+        return score_footwear(self.content.programme.footwear, answers)
 
     def gallery_html(self) -> str:
         """Every exercise's illustration on one page, for review."""
