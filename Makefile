@@ -42,6 +42,7 @@ docs: setup
 
 bench: setup
 	$(BIN)/python bench/assess.py
+	$(BIN)/python bench/plan.py
 
 audit: setup
 	$(BIN)/python -m tests.vignettes.audit
