@@ -13,6 +13,7 @@ def plan_to_contract(
     programme: Programme,
     content: ProgrammeContent,
     illustration: Callable[[str], str],
+    headline: str,
     disclaimer: str,
 ) -> dict[str, Any]:
     """The plan as JSON-ready data; ``illustration`` gives an exercise's SVG (or its path)."""
@@ -47,6 +48,7 @@ def plan_to_contract(
     return {
         "contract": PLAN_CONTRACT_VERSION,
         "urgency": programme.urgency.value,
+        "headline": headline,
         "content_version": programme.content_version,
         "minutes_per_day": programme.minutes_per_day,
         "patterns": list(programme.patterns),

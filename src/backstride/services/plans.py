@@ -83,6 +83,7 @@ class PlanService:
             plan.programme,
             self.content.programme,
             lambda exercise_id: self.illustration(exercise_id, animate=animate),
+            self.content.advice[plan.programme.urgency].headline,
             self.content.disclaimer,
         )
 
