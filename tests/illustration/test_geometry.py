@@ -20,7 +20,7 @@ from backstride.illustration.kinematics import bounding_box, outline, placements
 
 from . import ILLUSTRATIONS, each_illustration, load
 
-STANDING = {"posture_check_walk", "interval_walk", "standing_back_extension"}
+STANDING = {"posture_check_walk", "interval_walk", "standing_back_extension", "hip_flexor_stretch"}
 GROUND_TOLERANCE = 1.5
 
 
