@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Backstride needs, only when they are missing.
+#   python3-venv            make .venv
+#   libpango-1.0-0,         WeasyPrint (PDF handouts) renders text with Pango
+#   libpangoft2-1.0-0
+#   fonts-dejavu-core       a font for the handouts
 set -euo pipefail
 
 need=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    need+=("$package")
+done
 
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
@@ -12,5 +20,5 @@ if ((${#need[@]})); then
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq "${need[@]}"
+  apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
