@@ -7,8 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# The engine and content loader must stay fully branch-covered.
-FULL_COVERAGE := */backstride/triage/*,*/backstride/content/*,*/backstride/domain/expressions.py,*/backstride/domain/answers.py
+# The engine, the content loader and the programme logic must stay fully branch-covered.
+FULL_COVERAGE := */backstride/triage/*,*/backstride/content/*,*/backstride/programme/*,*/backstride/domain/expressions.py,*/backstride/domain/answers.py
 
 .PHONY: run test setup system lint typecheck docs bench audit clean
 

@@ -165,12 +165,10 @@ def split_front_matter(text: str, name: str) -> tuple[Any, str]:
 
 def _education(base: Traversable, builder: Builder) -> tuple[EducationPage, ...]:
     folder = base / "education"
+    if not folder.is_dir():
+        raise ContentError("education/", None, None, "folder is missing")
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".md")), key=lambda f: f.name)
     pages: list[EducationPage] = []
-    files = (
-        sorted((f for f in folder.iterdir() if f.name.endswith(".md")), key=lambda f: f.name)
-        if folder.is_dir()
-        else []
-    )
     for file in files:
         name = f"education/{file.name}"
         data, body = split_front_matter(file.read_text(encoding="utf-8"), name)

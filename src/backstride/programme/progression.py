@@ -69,8 +69,9 @@ def adjust_exercise(
     week: Mapping[str, Value],
     content: ProgrammeContent,
 ) -> tuple[PlannedExercise, Decision]:
-    """The exercise for next week. At its cap it moves to the next exercise in its ladder;
-    eased back to its starting dose it moves to the easier one."""
+    """The exercise for next week. At its cap it moves to the next exercise in its ladder.
+    Easing back returns first to the starting dose; only from there does it move to the
+    easier exercise (or, at the bottom of the ladder, below the starting dose)."""
     rule, decision = decide(content.progression, "exercise", week)
     dose, start = planned.dose, planned.start_dose
     exercise = content.exercises[planned.exercise_id]
@@ -87,13 +88,14 @@ def adjust_exercise(
                 return _switch(planned, exercise.progressions[0], content), decision
             return planned, decision  # at the top of its ladder: keep the capped dose
         return replace(planned, dose=grown), decision
+    at_start = not _above(dose, start)
+    if at_start and exercise.regressions:
+        return _switch(planned, exercise.regressions[0], content), decision
     eased = replace(
         dose,
-        reps=_scale(dose.reps, 1 - rule.step, up=False),
-        hold_s=_scale(dose.hold_s, 1 - rule.step, up=False),
+        reps=_ease(dose.reps, start.reps, 1 - rule.step, floor_at_start=not at_start),
+        hold_s=_ease(dose.hold_s, start.hold_s, 1 - rule.step, floor_at_start=not at_start),
     )
-    if _below(eased, start) and exercise.regressions:
-        return _switch(planned, exercise.regressions[0], content), decision
     return replace(planned, dose=eased), decision
 
 
@@ -104,11 +106,21 @@ def _beyond(dose: Dose, start: Dose, cap: float) -> bool:
     )
 
 
-def _below(dose: Dose, start: Dose) -> bool:
+def _above(dose: Dose, start: Dose) -> bool:
     return any(
-        now is not None and first is not None and now < first
+        now is not None and first is not None and now > first
         for now, first in ((dose.reps, start.reps), (dose.hold_s, start.hold_s))
     )
+
+
+def _ease(
+    value: int | None, first: int | None, factor: float, *, floor_at_start: bool
+) -> int | None:
+    """One step down; from above the starting dose, never below it (that is the next step)."""
+    eased = _scale(value, factor, up=False)
+    if eased is None or first is None or not floor_at_start:
+        return eased
+    return max(eased, first)
 
 
 def _switch(
