@@ -32,8 +32,12 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy src
 
+# The whole suite runs inside a throwaway PostgreSQL cluster (pg_virtualenv sets PGHOST and
+# friends), so the storage tests run for real on PostgreSQL as well as SQLite.
+PG_OPTIONS := -o log_checkpoints=off -o log_min_messages=warning -o log_min_error_statement=panic
+
 test: lint typecheck
-	$(BIN)/pytest --cov --cov-branch --cov-report=
+	pg_virtualenv $(PG_OPTIONS) env BACKSTRIDE_REQUIRE_POSTGRES=1 $(BIN)/pytest --cov --cov-branch --cov-report=
 	$(BIN)/coverage report --fail-under=90
 	$(BIN)/coverage report --include='$(FULL_COVERAGE)' --fail-under=100
 

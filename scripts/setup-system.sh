@@ -4,11 +4,13 @@
 #   libpango-1.0-0,         WeasyPrint (PDF handouts) renders text with Pango
 #   libpangoft2-1.0-0
 #   fonts-dejavu-core       a font for the handouts
+#   postgresql              the tests run the storage layer on a real PostgreSQL server
+#                           (pg_virtualenv, from postgresql-common, makes a throwaway one)
 set -euo pipefail
 
 need=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
-for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core postgresql postgresql-common; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
     need+=("$package")
 done

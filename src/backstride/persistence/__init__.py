@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, an engine factory, repositories and Alembic migrations."""

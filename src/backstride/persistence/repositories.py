@@ -1,0 +1,279 @@
+"""Reads and writes in the caller's session (the service owns the transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backstride.domain.diary import (
+    DiaryEntry,
+    EntryRef,
+    EscalationReason,
+    ExerciseLog,
+    Person,
+    Role,
+    StoredAssessment,
+    StoredEscalation,
+    StoredPlan,
+)
+from backstride.domain.urgency import Urgency
+from backstride.persistence.tables import (
+    AssessmentRow,
+    ClinicianLinkRow,
+    DiaryEntryRow,
+    EscalationRow,
+    PersonRow,
+    PlanAdjustmentRow,
+    PlanRow,
+)
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(row.id, row.name, Role(row.role), row.created_at)
+
+
+def add_person(session: Session, name: str, role: Role, now: datetime) -> Person:
+    row = PersonRow(name=name, role=role.value, created_at=now)
+    session.add(row)
+    session.flush()
+    return _person(row)
+
+
+def find_person(session: Session, name: str) -> Person | None:
+    row = session.scalars(select(PersonRow).where(PersonRow.name == name)).one_or_none()
+    return None if row is None else _person(row)
+
+
+def link(session: Session, clinician_id: int, person_id: int, now: datetime) -> None:
+    session.add(ClinicianLinkRow(clinician_id=clinician_id, person_id=person_id, created_at=now))
+
+
+def add_assessment(
+    session: Session,
+    person_id: int,
+    *,
+    answers: dict[str, Any],
+    result: dict[str, Any],
+    content_version: str,
+    now: datetime,
+) -> StoredAssessment:
+    row = AssessmentRow(
+        person_id=person_id,
+        created_at=now,
+        answers=answers,
+        result=result,
+        content_version=content_version,
+    )
+    session.add(row)
+    session.flush()
+    return _assessment(row)
+
+
+def _assessment(row: AssessmentRow) -> StoredAssessment:
+    return StoredAssessment(
+        row.id, row.person_id, row.created_at, row.answers, row.result, row.content_version
+    )
+
+
+def assessments(session: Session, person_id: int) -> list[StoredAssessment]:
+    query = select(AssessmentRow).where(AssessmentRow.person_id == person_id)
+    return [_assessment(r) for r in session.scalars(query.order_by(AssessmentRow.id))]
+
+
+def add_plan(
+    session: Session, person_id: int, assessment_id: int, plan: dict[str, Any], now: datetime
+) -> StoredPlan:
+    row = PlanRow(
+        person_id=person_id, assessment_id=assessment_id, created_at=now, plan=plan, current_week=1
+    )
+    session.add(row)
+    session.flush()
+    return _plan(row)
+
+
+def _plan(row: PlanRow) -> StoredPlan:
+    return StoredPlan(
+        row.id, row.person_id, row.assessment_id, row.created_at, row.plan, row.current_week
+    )
+
+
+def current_plan(session: Session, person_id: int) -> StoredPlan | None:
+    query = select(PlanRow).where(PlanRow.person_id == person_id).order_by(PlanRow.id.desc())
+    row = session.scalars(query.limit(1)).one_or_none()
+    return None if row is None else _plan(row)
+
+
+def record_adjustment(
+    session: Session,
+    plan_id: int,
+    *,
+    week_start: date,
+    decisions: dict[str, Any],
+    plan: dict[str, Any],
+    current_week: int,
+    now: datetime,
+) -> None:
+    row = session.get_one(PlanRow, plan_id)
+    row.plan = plan
+    row.current_week = current_week
+    session.add(
+        PlanAdjustmentRow(
+            plan_id=plan_id, week_start=week_start, created_at=now, decisions=decisions
+        )
+    )
+
+
+def adjustment_weeks(session: Session, plan_id: int) -> list[date]:
+    query = select(PlanAdjustmentRow.week_start).where(PlanAdjustmentRow.plan_id == plan_id)
+    return list(session.scalars(query.order_by(PlanAdjustmentRow.week_start)))
+
+
+def _exercises_json(entry: DiaryEntry) -> dict[str, Any]:
+    return {
+        "items": [
+            {"id": e.exercise_id, "done": e.done, "pain_during": e.pain_during}
+            for e in entry.exercises
+        ]
+    }
+
+
+def find_entry_row(session: Session, person_id: int, day: date) -> DiaryEntryRow | None:
+    query = select(DiaryEntryRow).where(
+        DiaryEntryRow.person_id == person_id, DiaryEntryRow.day == day
+    )
+    return session.scalars(query).one_or_none()
+
+
+def save_entry(
+    session: Session,
+    person_id: int,
+    entry: DiaryEntry,
+    now: datetime,
+    existing: DiaryEntryRow | None,
+) -> None:
+    row = existing or DiaryEntryRow(person_id=person_id, day=entry.day, created_at=now)
+    row.pain_now = entry.pain_now
+    row.pain_walking = entry.pain_walking
+    row.walk_minutes = entry.walk_minutes
+    row.walk_tolerance_min = entry.walk_tolerance_min
+    row.walk_no_limit = entry.walk_no_limit
+    row.steps = entry.steps
+    row.exercises = _exercises_json(entry)
+    row.settled_by_morning = entry.settled_by_morning
+    row.red_flag = entry.red_flag
+    row.note = entry.note
+    row.updated_at = now
+    session.add(row)
+    session.flush()
+
+
+def _entry(row: DiaryEntryRow) -> DiaryEntry:
+    return DiaryEntry(
+        day=row.day,
+        pain_now=row.pain_now,
+        pain_walking=row.pain_walking,
+        walk_minutes=row.walk_minutes,
+        walk_tolerance_min=row.walk_tolerance_min,
+        walk_no_limit=row.walk_no_limit,
+        steps=row.steps,
+        exercises=tuple(
+            ExerciseLog(e["id"], e["done"], e.get("pain_during"))
+            for e in row.exercises.get("items", [])
+        ),
+        settled_by_morning=row.settled_by_morning,
+        red_flag=row.red_flag,
+        note=row.note,
+    )
+
+
+def entries(session: Session, person_id: int, since: date | None = None) -> list[DiaryEntry]:
+    query = select(DiaryEntryRow).where(DiaryEntryRow.person_id == person_id)
+    if since is not None:
+        query = query.where(DiaryEntryRow.day >= since)
+    return [_entry(r) for r in session.scalars(query.order_by(DiaryEntryRow.day))]
+
+
+def _reasons_json(reasons: Sequence[EscalationReason]) -> dict[str, Any]:
+    return {
+        "items": [
+            {
+                "rule": r.rule,
+                "level": r.level.value,
+                "message": r.message,
+                "source": r.source,
+                "entries": [{"day": e.day.isoformat(), "what": e.what} for e in r.entries],
+            }
+            for r in reasons
+        ]
+    }
+
+
+def _escalation(row: EscalationRow) -> StoredEscalation:
+    reasons = tuple(
+        EscalationReason(
+            r["rule"],
+            Urgency(r["level"]),
+            r["message"],
+            r["source"],
+            tuple(EntryRef(date.fromisoformat(e["day"]), e["what"]) for e in r["entries"]),
+        )
+        for r in row.reasons.get("items", [])
+    )
+    return StoredEscalation(
+        row.id,
+        row.person_id,
+        Urgency(row.level),
+        reasons,
+        row.created_at,
+        row.shown_at,
+        row.acknowledged_at,
+    )
+
+
+def add_escalation(
+    session: Session,
+    person_id: int,
+    *,
+    level: Urgency,
+    reasons: Sequence[EscalationReason],
+    fingerprint: str,
+    now: datetime,
+) -> StoredEscalation:
+    row = EscalationRow(
+        person_id=person_id,
+        level=level.value,
+        reasons=_reasons_json(reasons),
+        fingerprint=fingerprint,
+        created_at=now,
+        shown_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _escalation(row)
+
+
+def escalations(session: Session, person_id: int) -> list[StoredEscalation]:
+    query = select(EscalationRow).where(EscalationRow.person_id == person_id)
+    return [_escalation(r) for r in session.scalars(query.order_by(EscalationRow.id))]
+
+
+def open_escalation_fingerprints(session: Session, person_id: int) -> set[str]:
+    query = select(EscalationRow.fingerprint).where(
+        EscalationRow.person_id == person_id, EscalationRow.acknowledged_at.is_(None)
+    )
+    return set(session.scalars(query))
+
+
+def acknowledge_all(session: Session, person_id: int, now: datetime) -> int:
+    rows = session.scalars(
+        select(EscalationRow).where(
+            EscalationRow.person_id == person_id, EscalationRow.acknowledged_at.is_(None)
+        )
+    ).all()
+    for row in rows:
+        row.acknowledged_at = now
+    return len(rows)

@@ -1,0 +1,122 @@
+"""The tables. Answers, results and plans are stored as their JSON contracts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON}  # noqa: RUF012 (SQLAlchemy's class attribute)
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (CheckConstraint("role IN ('person', 'clinician', 'admin')", name="role"),)
+
+
+class ClinicianLinkRow(Base):
+    __tablename__ = "clinician_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (UniqueConstraint("clinician_id", "person_id", name="pair"),)
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answers: Mapped[dict[str, Any]]
+    result: Mapped[dict[str, Any]]
+    content_version: Mapped[str] = mapped_column(String(40))
+
+
+class PlanRow(Base):
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    plan: Mapped[dict[str, Any]]
+    current_week: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PlanAdjustmentRow(Base):
+    __tablename__ = "plan_adjustments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decisions: Mapped[dict[str, Any]]
+    __table_args__ = (UniqueConstraint("plan_id", "week_start", name="week"),)
+
+
+class DiaryEntryRow(Base):
+    __tablename__ = "diary_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    pain_now: Mapped[int] = mapped_column(Integer)
+    pain_walking: Mapped[int] = mapped_column(Integer)
+    walk_minutes: Mapped[float] = mapped_column(Float)
+    walk_tolerance_min: Mapped[float | None] = mapped_column(Float, nullable=True)
+    walk_no_limit: Mapped[bool] = mapped_column(Boolean, default=False)
+    steps: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    exercises: Mapped[dict[str, Any]]
+    settled_by_morning: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    red_flag: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        UniqueConstraint("person_id", "day", name="one_per_day"),
+        CheckConstraint("pain_now BETWEEN 0 AND 10", name="pain_now"),
+        CheckConstraint("pain_walking BETWEEN 0 AND 10", name="pain_walking"),
+        CheckConstraint("walk_minutes >= 0", name="walk_minutes"),
+        CheckConstraint("walk_tolerance_min IS NULL OR walk_tolerance_min >= 0", name="tolerance"),
+        CheckConstraint("steps IS NULL OR steps >= 0", name="steps"),
+    )
+
+
+class EscalationRow(Base):
+    __tablename__ = "escalations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    level: Mapped[str] = mapped_column(String(20))
+    reasons: Mapped[dict[str, Any]]
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

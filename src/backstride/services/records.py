@@ -1,0 +1,253 @@
+"""People, stored assessments and plans, the diary, escalations: one transaction each.
+
+Bad input raises ``ContractError`` naming the field, before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from backstride.domain.answers import ContractError, FieldError
+from backstride.domain.diary import (
+    DiaryEntry,
+    Escalation,
+    ExerciseLog,
+    Person,
+    Role,
+    StoredAssessment,
+    StoredEscalation,
+    StoredPlan,
+)
+from backstride.domain.result import AssessmentResult
+from backstride.domain.urgency import Urgency
+from backstride.persistence import repositories as repo
+from backstride.services.assessments import AssessmentService
+from backstride.services.store import Store
+
+Clock = Callable[[], datetime]
+#: The check-in's one red-flag question covers these answers; a "yes" leaves them unknown
+#: to the engine, which treats unknown warning signs as present (decision 0001).
+CHECKIN_RED_FLAG_KEYS = (
+    "saddle_numbness",
+    "bladder_change",
+    "bowel_incontinence",
+    "leg_weakness",
+    "weakness_progressing",
+)
+MAX_NOTE_CHARS = 2000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _ExerciseInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    exercise_id: str = Field(min_length=1, max_length=60)
+    done: bool
+    pain_during: int | None = Field(default=None, ge=0, le=10)
+
+
+class _EntryInput(BaseModel):
+    """A check-in as it arrives; the constraints are the contract for diary entries."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    day: date
+    pain_now: int = Field(ge=0, le=10)
+    pain_walking: int = Field(ge=0, le=10)
+    walk_minutes: float = Field(ge=0, le=1440, allow_inf_nan=False)
+    walk_tolerance_min: float | None = Field(default=None, ge=0, le=1440, allow_inf_nan=False)
+    walk_no_limit: bool = False
+    steps: int | None = Field(default=None, ge=0, le=200_000)
+    exercises: list[_ExerciseInput] = []
+    settled_by_morning: bool | None = None
+    red_flag: bool | None = None
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
+
+
+def validate_entry(raw: dict[str, Any], today: date) -> DiaryEntry:
+    """A ``DiaryEntry`` from raw values, or ``ContractError`` naming every bad field."""
+    try:
+        parsed = _EntryInput.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        fields: dict[str, FieldError] = {}
+        for error in exc.errors(include_input=False, include_url=False):
+            name = ".".join(str(p) for p in error["loc"]) or "entry"
+            fields.setdefault(name, FieldError(name, error["msg"].lower()))
+        raise ContractError(tuple(fields.values())) from None
+    if parsed.day > today:
+        raise ContractError((FieldError("date", "cannot be in the future"),))
+    if parsed.walk_no_limit and parsed.walk_tolerance_min is not None:
+        raise ContractError(
+            (FieldError("walk_tolerance_min", "give minutes or no limit, not both"),)
+        )
+    return DiaryEntry(
+        day=parsed.day,
+        pain_now=parsed.pain_now,
+        pain_walking=parsed.pain_walking,
+        walk_minutes=parsed.walk_minutes,
+        walk_tolerance_min=parsed.walk_tolerance_min,
+        walk_no_limit=parsed.walk_no_limit,
+        steps=parsed.steps,
+        exercises=tuple(
+            ExerciseLog(e.exercise_id, e.done, e.pain_during) for e in parsed.exercises
+        ),
+        settled_by_morning=parsed.settled_by_morning,
+        red_flag=parsed.red_flag,
+        note=parsed.note,
+    )
+
+
+class Records:
+    """The stored side of Backstride."""
+
+    def __init__(
+        self, store: Store, assessments: AssessmentService, clock: Clock = utc_now
+    ) -> None:
+        self.store = store
+        self.assessments = assessments
+        self.clock = clock
+
+    # -- people ---------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str) -> Person:
+        clean = name.strip()
+        if not 1 <= len(clean) <= 100 or not clean.isprintable():
+            raise ContractError((FieldError("name", "must be 1 to 100 printable characters"),))
+        try:
+            parsed_role = Role(role)
+        except ValueError:
+            roles = ", ".join(r.value for r in Role)
+            raise ContractError((FieldError("role", f"must be one of {roles}"),)) from None
+        with self.store.transaction() as session:
+            if repo.find_person(session, clean) is not None:
+                raise ContractError((FieldError("name", "a user with that name exists"),))
+            return repo.add_person(session, clean, parsed_role, self.clock())
+
+    def user(self, name: str) -> Person:
+        with self.store.transaction() as session:
+            return self._person(session, name)
+
+    @staticmethod
+    def _person(session: Any, name: str, role: Role | None = None) -> Person:
+        person = repo.find_person(session, name)
+        if person is None:
+            raise ContractError((FieldError("user", "no such user"),))
+        if role is not None and person.role is not role:
+            raise ContractError((FieldError("user", f"is not a {role.value}"),))
+        return person
+
+    # -- assessments and plans ----------------------------------------------------------
+
+    def store_assessment(
+        self, name: str, answers: dict[str, Any], result: AssessmentResult
+    ) -> StoredAssessment:
+        with self.store.transaction() as session:
+            person = self._person(session, name, Role.PERSON)
+            return repo.add_assessment(
+                session,
+                person.id,
+                answers=answers,
+                result=result.to_contract(),
+                content_version=result.content_version,
+                now=self.clock(),
+            )
+
+    def store_plan(self, name: str, assessment_id: int, plan: dict[str, Any]) -> StoredPlan:
+        stored = dict(plan)
+        stored["exercises"] = [{**e, "illustration": ""} for e in plan["exercises"]]
+        if stored.get("walking"):
+            stored["walking"] = {**stored["walking"], "illustration": ""}
+        with self.store.transaction() as session:
+            person = self._person(session, name, Role.PERSON)
+            return repo.add_plan(session, person.id, assessment_id, stored, self.clock())
+
+    # -- the diary ------------------------------------------------------------------------
+
+    def add_entry(self, name: str, raw: dict[str, Any]) -> DiaryEntry:
+        """Store one day's check-in. A day's entry can be changed only on that day."""
+        now = self.clock()
+        entry = validate_entry(raw, now.astimezone().date())  # the person's own calendar day
+        with self.store.transaction() as session:
+            person = self._person(session, name, Role.PERSON)
+            existing = repo.find_entry_row(session, person.id, entry.day)
+            if existing is not None and entry.day != now.astimezone().date():
+                raise ContractError(
+                    (
+                        FieldError(
+                            "date", "that day's check-in exists and can only be changed that day"
+                        ),
+                    )
+                )
+            repo.save_entry(session, person.id, entry, now, existing)
+        return entry
+
+    def entries(self, name: str) -> list[DiaryEntry]:
+        with self.store.transaction() as session:
+            person = self._person(session, name, Role.PERSON)
+            return repo.entries(session, person.id)
+
+    def history(
+        self, name: str
+    ) -> tuple[
+        Person, list[StoredAssessment], list[DiaryEntry], StoredPlan | None, list[StoredEscalation]
+    ]:
+        """Everything stored about one person (for reports and exports)."""
+        with self.store.transaction() as session:
+            person = self._person(session, name, Role.PERSON)
+            return (
+                person,
+                repo.assessments(session, person.id),
+                repo.entries(session, person.id),
+                repo.current_plan(session, person.id),
+                repo.escalations(session, person.id),
+            )
+
+    def red_flag_level(self, assessments: Sequence[StoredAssessment]) -> Urgency:
+        """The engine's level when a check-in reports a warning sign: the latest answers with
+        the check-in's warning signs unknown (so treated as present)."""
+        latest = assessments[-1].answers if assessments else {}
+        answers = {k: v for k, v in latest.items() if k not in CHECKIN_RED_FLAG_KEYS}
+        return self.assessments.assess(answers).urgency
+
+    @staticmethod
+    def fingerprint(escalation: Escalation) -> str:
+        """Identifies an escalation by its rules and days, so showing it twice stores it once."""
+        key = [(r.rule, [e.day.isoformat() for e in r.entries]) for r in escalation.reasons]
+        return hashlib.sha256(json.dumps(key).encode()).hexdigest()
+
+    def record_escalation(self, person: Person, escalation: Escalation) -> StoredEscalation | None:
+        """Store an escalation when it is shown, unless the same one is already open."""
+        if escalation.level is None:
+            return None
+        fingerprint = self.fingerprint(escalation)
+        with self.store.transaction() as session:
+            if fingerprint in repo.open_escalation_fingerprints(session, person.id):
+                return None
+            return repo.add_escalation(
+                session,
+                person.id,
+                level=escalation.level,
+                reasons=escalation.reasons,
+                fingerprint=fingerprint,
+                now=self.clock(),
+            )
+
+    def acknowledge(self, name: str) -> int:
+        with self.store.transaction() as session:
+            person = self._person(session, name, Role.PERSON)
+            return repo.acknowledge_all(session, person.id, self.clock())
+
+    def episode_start(self, assessments: Sequence[StoredAssessment]) -> date | None:
+        """Entries since the latest assessment form the current episode."""
+        return assessments[-1].created_at.date() if assessments else None
+
+    def week_of(self, day: date) -> date:
+        return day - timedelta(days=day.weekday())
