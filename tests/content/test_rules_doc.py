@@ -51,6 +51,7 @@ def test_every_source_is_cited_and_every_rule_has_review_fields() -> None:
     cited |= {s.id for r in programme.progression for s in r.sources}
     cited |= {s.id for s in (*programme.footwear.sources, *programme.walking.sources)}
     cited |= {s.id for s in programme.rules.sources}
+    cited |= {s.id for r in content.escalation.all for s in r.text.sources}
     assert set(content.sources) == cited, "remove sources nothing cites"
     for rule in content.rules:
         assert rule.review.next_review > rule.review.date_reviewed

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from backstride.content import schema
 from backstride.content.errors import ContentError
+from backstride.content.escalation_loader import load_escalation
 from backstride.content.loader_support import Builder, parse, read_yaml, yaml_files
 from backstride.content.programme_loader import load_programme
 from backstride.domain.content import (
@@ -144,6 +145,7 @@ def load_content(
         advice=_load_advice(base, builder),
         instrument=chosen,
         programme=load_programme(base, builder, frozenset(p.id for p in patterns)),
+        escalation=load_escalation(base, builder),
     )
 
 

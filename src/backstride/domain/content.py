@@ -13,6 +13,7 @@ from backstride.domain.expressions import Expr
 from backstride.domain.urgency import Urgency
 
 if TYPE_CHECKING:
+    from backstride.domain.escalation_rules import EscalationRules
     from backstride.domain.programme import ProgrammeContent
 
 
@@ -221,3 +222,4 @@ class ContentBundle:
     advice: Mapping[Urgency, LevelAdvice]
     instrument: Instrument
     programme: ProgrammeContent
+    escalation: EscalationRules

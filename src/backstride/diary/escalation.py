@@ -1,0 +1,203 @@
+"""The diary's escalation engine: which rules the check-ins meet, and the resulting level.
+
+Pure: check-ins and rules in, a ``DiaryStatus`` out. Thresholds and messages come from
+``escalation.yaml``; this module only applies them. A missing check-in gives a reminder and
+never an escalation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+
+from backstride.diary.model import DiaryStatus
+from backstride.diary.trends import (
+    MEASURE_LABELS,
+    exact,
+    in_order,
+    meaningful_improvement,
+    pain,
+    series,
+    tolerance,
+    trend,
+)
+from backstride.domain.diary import DiaryEntry, EntryRef, Escalation, EscalationReason
+from backstride.domain.escalation_rules import (
+    EscalationRules,
+    MissingCheckInsRule,
+    NoImprovementRule,
+    RedFlagRule,
+    SustainedWorseningRule,
+    ToleranceFallRule,
+)
+from backstride.domain.urgency import Urgency
+
+Entries = tuple[DiaryEntry, ...]
+
+
+def diary_status(
+    entries: Sequence[DiaryEntry],
+    rules: EscalationRules,
+    today: date,
+    red_flag_level: Urgency | None = None,
+) -> DiaryStatus:
+    """Escalation, trend and chart series for one episode's check-ins (any order).
+
+    ``entries`` are the check-ins since the latest assessment; the first is the baseline.
+    ``red_flag_level`` is the level of the re-assessment the caller ran because a check-in
+    said yes to the red-flag question. Two check-ins on one day raise ``ValueError``.
+    """
+    ordered = in_order(entries)
+    return DiaryStatus(
+        escalation=escalate(ordered, rules, today, red_flag_level),
+        trend=trend(ordered, rules),
+        days_logged=len(ordered),
+        series=series(ordered),
+    )
+
+
+def escalate(
+    ordered: Entries,
+    rules: EscalationRules,
+    today: date,
+    red_flag_level: Urgency | None = None,
+) -> Escalation:
+    """The escalation for check-ins already in day order (see ``diary_status``)."""
+    found = [
+        no_improvement(ordered, rules.no_improvement),
+        sustained_worsening(ordered, rules.sustained_worsening),
+        tolerance_fall(ordered, rules.tolerance_fall),
+        red_flag(ordered, rules.red_flag, red_flag_level),
+    ]
+    reasons = sorted((r for r in found if r is not None), key=lambda r: -r.level.rank)
+    level = max((r.level for r in reasons), default=None)
+    return Escalation(level, tuple(reasons), reminders(ordered, rules.missing_check_ins, today))
+
+
+def no_improvement(ordered: Entries, rule: NoImprovementRule) -> EscalationReason | None:
+    """Latest check-in ``min_days`` or more after the first, without a meaningful fall."""
+    if len(ordered) < 2:
+        return None
+    first, latest = ordered[0], ordered[-1]
+    days = (latest.day - first.day).days
+    if days < rule.min_days:
+        return None
+    before, now = pain(first, rule.measure), pain(latest, rule.measure)
+    if now <= rule.recovered_at_most or meaningful_improvement(before, now, rule):
+        return None
+    label = MEASURE_LABELS[rule.measure]
+    return _reason(
+        rule.text.id,
+        rule.level,
+        rule.message,
+        rule.text.source_text,
+        (
+            EntryRef(first.day, f"first check-in: {label} {before}/10"),
+            EntryRef(latest.day, f"latest check-in, {days} days later: {label} {now}/10"),
+        ),
+    )
+
+
+def sustained_worsening(ordered: Entries, rule: SustainedWorseningRule) -> EscalationReason | None:
+    """Runs of ``consecutive_entries`` or more check-ins, each ``points`` above the first.
+
+    Days without a check-in are skipped; a check-in below the threshold ends the run.
+    """
+    if len(ordered) < 2:
+        return None
+    notes: dict[date, list[str]] = {}
+    for measure in rule.measures:
+        baseline = pain(ordered[0], measure)
+        run: list[DiaryEntry] = []
+        for entry in (*ordered[1:], None):
+            if entry is not None and pain(entry, measure) >= baseline + rule.points:
+                run.append(entry)
+                continue
+            if len(run) >= rule.consecutive_entries:
+                for e in run:
+                    text = f"{MEASURE_LABELS[measure]} {pain(e, measure)}/10 (first {baseline}/10)"
+                    notes.setdefault(e.day, []).append(text)
+            run = []
+    if not notes:
+        return None
+    refs = tuple(EntryRef(day, "; ".join(notes[day])) for day in sorted(notes))
+    return _reason(rule.text.id, rule.level, rule.message, rule.text.source_text, refs)
+
+
+def tolerance_fall(ordered: Entries, rule: ToleranceFallRule) -> EscalationReason | None:
+    """A recorded tolerance at most ``fraction`` of one recorded within ``window_days`` before.
+
+    "No limit" counts as unlimited: never the later side of a fall, and any recorded limit
+    after it within the window is one.
+    """
+    readings = [r for r in map(tolerance, ordered) if r is not None]
+    notes: dict[date, str] = {}
+    for j, later in enumerate(readings):
+        if later.minutes is None:
+            continue
+        for earlier in readings[:j]:
+            if (later.day - earlier.day).days > rule.window_days:
+                continue
+            before = math.inf if earlier.minutes is None else earlier.minutes
+            if not _halved(later.minutes, before, rule.fraction):
+                continue
+            notes.setdefault(earlier.day, _tolerance_text(earlier.minutes))
+            was = "no limit" if earlier.minutes is None else f"{earlier.minutes:g} min"
+            notes[later.day] = (
+                f"{_tolerance_text(later.minutes)}, down from {was} on {earlier.day.isoformat()}"
+            )
+            break
+    if not notes:
+        return None
+    refs = tuple(EntryRef(day, notes[day]) for day in sorted(notes))
+    return _reason(rule.text.id, rule.level, rule.message, rule.text.source_text, refs)
+
+
+def _halved(later: float, before: float, fraction: float) -> bool:
+    if later >= before:
+        return False  # no fall at all (e.g. 0 minutes, then 0 minutes)
+    if math.isinf(before):
+        return True
+    return Fraction(later) <= exact(fraction) * Fraction(before)
+
+
+def _tolerance_text(minutes: float | None) -> str:
+    if minutes is None:
+        return "no walking limit"
+    return f"walking tolerance {minutes:g} min"
+
+
+def red_flag(
+    ordered: Entries, rule: RedFlagRule, red_flag_level: Urgency | None
+) -> EscalationReason | None:
+    """The re-assessment's level for check-ins that said yes to the red-flag question.
+
+    Without a re-assessment level, ``level_when_not_assessed`` applies. A level given
+    without any check-in that reported a red flag still applies (the caller knows why).
+    """
+    reporting = tuple(
+        EntryRef(e.day, "answered yes to the warning-sign question")
+        for e in ordered
+        if e.red_flag is True
+    )
+    if red_flag_level is None and not reporting:
+        return None
+    level = red_flag_level if red_flag_level is not None else rule.level_when_not_assessed
+    return _reason(rule.text.id, level, rule.messages[level], rule.text.source_text, reporting)
+
+
+def reminders(ordered: Entries, rule: MissingCheckInsRule, today: date) -> tuple[str, ...]:
+    """A reminder to start, or to check in again after ``after_days``; never an escalation."""
+    if not ordered:
+        return (rule.start_message,)
+    if (today - ordered[-1].day).days > rule.after_days:
+        return (rule.message,)
+    return ()
+
+
+def _reason(
+    rule_id: str, level: Urgency, message: str, source: str, refs: tuple[EntryRef, ...]
+) -> EscalationReason:
+    return EscalationReason(rule=rule_id, level=level, message=message, source=source, entries=refs)
