@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
+    from backstride.domain.diary import DiaryEntry
     from backstride.services.assessments import AssessmentService
+    from backstride.services.records import Records
 
 EXIT_OK = 0
 EXIT_CONTENT = 1
@@ -55,6 +57,9 @@ def assess(
         Path | None,
         typer.Option("--save", help="With --interactive: write the answers to this JSON file."),
     ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Store the assessment for this person.")
+    ] = None,
 ) -> None:
     """Assess answers: urgency, reasons with sources, patterns, what is missing, next steps."""
     from backstride.content import ContentError
@@ -74,6 +79,14 @@ def assess(
             results = service.assess_file(file)
         except FileNotFoundError:
             raise _fail(EXIT_CONTRACT, f"{file}: no such file") from None
+        if user is not None:
+            if len(results) != 1:
+                raise _fail(EXIT_CONTRACT, "--user stores one assessment: give a .json file")
+            import json
+
+            records = _records()
+            answers = json.loads(file.read_text(encoding="utf-8"))
+            records.store_assessment(user, answers, results[0])
     except ContractError as exc:
         raise _fail(EXIT_CONTRACT, str(exc)) from None
     except ContentError as exc:
@@ -138,6 +151,9 @@ def plan(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Where to write the handout.")
     ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Store the assessment and the plan for them.")
+    ] = None,
 ) -> None:
     """Build a personal programme: exercises, walking plan, posture, footwear, habits, reading."""
     from backstride.content import ContentError
@@ -157,6 +173,13 @@ def plan(
             result = service.plan_file(file, preferences)
         except FileNotFoundError:
             raise _fail(EXIT_CONTRACT, f"{file}: no such file") from None
+        if user is not None:
+            import json
+
+            records = _records()
+            answers = json.loads(file.read_text(encoding="utf-8"))
+            stored = records.store_assessment(user, answers, result.assessment)
+            records.store_plan(user, stored.id, service.to_contract(result, animate=False))
     except ContractError as exc:
         raise _fail(EXIT_CONTRACT, str(exc)) from None
     except ContentError as exc:
@@ -234,6 +257,329 @@ def footwear(
     out_console.print(f"[italic]{result.evidence_note}[/italic]")
 
 
+@app.command()
+def report(
+    user: Annotated[str, typer.Option("--user", help="Whose summary.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The PDF file to write.")],
+) -> None:
+    """Write the doctor summary PDF: assessment, warning signs, charts, programme, escalations."""
+    from backstride.domain.answers import ContractError
+    from backstride.services.reports import Reports
+
+    try:
+        pdf = Reports(_records()).report_pdf(user)
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    output.write_bytes(pdf)
+    sys.stdout.write(f"wrote {output}\n")
+
+
+@app.command()
+def export(
+    kind: Annotated[str, typer.Argument(help="fhir (an R4B Bundle) or csv (the diary).")],
+    user: Annotated[str, typer.Option("--user", help="Whose records.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+) -> None:
+    """Export a person's records: FHIR R4B Bundle (JSON) or the diary as CSV."""
+    import json
+
+    from backstride.domain.answers import ContractError
+    from backstride.services.reports import Reports
+
+    if kind not in ("fhir", "csv"):
+        raise _fail(EXIT_CONTRACT, "kind: must be fhir or csv")
+    try:
+        reports = Reports(_records())
+        if kind == "csv":
+            output.write_text(reports.diary_csv(user), encoding="utf-8", newline="")
+        else:
+            bundle = reports.fhir_bundle(user)
+            output.write_text(json.dumps(bundle, indent=2, ensure_ascii=False), encoding="utf-8")
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    sys.stdout.write(f"wrote {output}\n")
+
+
+db_app = typer.Typer(help="The database: upgrade, back up, restore.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to the newest schema (BACKSTRIDE_DATABASE_URL, or the default file)."""
+    from backstride.persistence.engine import create_db_engine
+    from backstride.services.settings import get_settings
+    from backstride.services.store import Store
+
+    Store(create_db_engine(get_settings().database_url)).upgrade()
+    sys.stdout.write("database is at the newest schema\n")
+
+
+@db_app.command("backup")
+def db_backup(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The backup file to write.")],
+) -> None:
+    """Write a consistent copy of every record (safe while Backstride is in use)."""
+    counts = _records().store.backup(output)
+    sys.stdout.write(f"wrote {output}: {sum(counts.values())} rows\n")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A file written by `backstride db backup`.")],
+) -> None:
+    """Replace every record with the backup's, all or nothing."""
+    from backstride.domain.answers import ContractError
+
+    try:
+        counts = _records().store.restore(file)
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    sys.stdout.write(f"restored {sum(counts.values())} rows from {file}\n")
+
+
+user_app = typer.Typer(help="People who use Backstride.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="A unique name.")],
+    role: Annotated[str, typer.Option(help="person, clinician or admin.")] = "person",
+) -> None:
+    """Add a person, clinician or admin."""
+    from backstride.domain.answers import ContractError
+
+    try:
+        person = _records().add_user(name, role)
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    sys.stdout.write(f"added {person.role.value} #{person.id}\n")
+
+
+diary_app = typer.Typer(help="The daily check-in diary.", no_args_is_help=True)
+app.add_typer(diary_app, name="diary")
+
+
+@diary_app.command("add")
+def diary_add(
+    user: Annotated[str, typer.Option("--user", help="Whose diary.")],
+    day: Annotated[str, typer.Option("--date", help="YYYY-MM-DD (today or earlier).")],
+    pain_now: Annotated[int, typer.Option("--pain-now", help="Back pain now, 0 to 10.")],
+    pain_walking: Annotated[
+        int, typer.Option("--pain-walking", help="Worst back pain when walking, 0 to 10.")
+    ],
+    walk_minutes: Annotated[
+        float, typer.Option("--walk-minutes", help="Minutes walked in all today.")
+    ],
+    walk_tolerance_min: Annotated[
+        str | None,
+        typer.Option(
+            "--walk-tolerance-min",
+            help="Minutes walked before pain made you stop, or 'none' if it never did.",
+        ),
+    ] = None,
+    steps: Annotated[int | None, typer.Option("--steps", help="Steps today.")] = None,
+    exercise: Annotated[
+        list[str] | None,
+        typer.Option("--exercise", help="ID:done|skipped[:PAIN], e.g. bird_dog:done:3 (repeat)."),
+    ] = None,
+    settled: Annotated[
+        bool | None,
+        typer.Option(
+            "--settled/--not-settled", help="Yesterday's exercise pain settled by morning?"
+        ),
+    ] = None,
+    red_flag: Annotated[
+        bool | None,
+        typer.Option(
+            "--red-flag/--no-red-flag",
+            help="Any new numbness in the saddle area, change in bladder or bowel control, "
+            "or weakness?",
+        ),
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="A free note.")] = "",
+) -> None:
+    """Add today's (or a missed day's) check-in. One a day; editable that day."""
+    from backstride.domain.answers import ContractError
+
+    try:
+        raw = _entry_input(day, walk_tolerance_min, exercise or [])
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    raw.update(
+        pain_now=pain_now,
+        pain_walking=pain_walking,
+        walk_minutes=walk_minutes,
+        steps=steps,
+        settled_by_morning=settled,
+        red_flag=red_flag,
+        note=note,
+    )
+    try:
+        records = _records()
+        records.add_entry(user, raw)
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    sys.stdout.write("check-in saved\n")
+    if red_flag:
+        sys.stdout.write(
+            "You reported a warning sign. Run `backstride diary status` now, "
+            "and if it says emergency, get help straight away.\n"
+        )
+
+
+def _entry_input(day: str, tolerance: str | None, exercises: list[str]) -> dict[str, object]:
+    from datetime import date
+
+    from backstride.domain.answers import ContractError, FieldError
+
+    try:
+        parsed_day = date.fromisoformat(day)
+    except ValueError:
+        raise ContractError((FieldError("date", "must be a date as YYYY-MM-DD"),)) from None
+    raw: dict[str, object] = {"day": parsed_day}
+    if tolerance is not None:
+        if tolerance.strip().lower() in ("none", "no limit", "nolimit"):
+            raw["walk_no_limit"] = True
+        else:
+            try:
+                raw["walk_tolerance_min"] = float(tolerance)
+            except ValueError:
+                message = "must be minutes, or none"
+                raise ContractError((FieldError("walk_tolerance_min", message),)) from None
+    logs = []
+    for item in exercises:
+        parts = item.split(":")
+        if len(parts) not in (2, 3) or parts[1] not in ("done", "skipped"):
+            raise ContractError((FieldError("exercise", "must be ID:done|skipped[:PAIN]"),))
+        log: dict[str, object] = {"exercise_id": parts[0], "done": parts[1] == "done"}
+        if len(parts) == 3:
+            if not parts[2].isdigit():
+                raise ContractError((FieldError("exercise", "PAIN must be 0 to 10"),))
+            log["pain_during"] = int(parts[2])
+        logs.append(log)
+    raw["exercises"] = logs
+    return raw
+
+
+@diary_app.command("list")
+def diary_list(
+    user: Annotated[str, typer.Option("--user", help="Whose diary.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every check-in, oldest first."""
+    import json
+
+    from backstride.domain.answers import ContractError
+
+    try:
+        entries = _records().entries(user)
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    rows = [_entry_json(e) for e in entries]
+    if json_output:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return
+    from rich.table import Table
+
+    from backstride.cli.render import console
+
+    table = Table(title=f"{len(rows)} check-ins")
+    for column in (
+        "date",
+        "pain now",
+        "pain walking",
+        "walked (min)",
+        "before pain (min)",
+        "steps",
+    ):
+        table.add_column(column)
+    for row in rows:
+        limit = "no limit" if row["walk_no_limit"] else row["walk_tolerance_min"]
+        table.add_row(
+            row["date"],
+            str(row["pain_now"]),
+            str(row["pain_walking"]),
+            f"{row['walk_minutes']:g}",
+            "" if limit is None else str(limit),
+            "" if row["steps"] is None else str(row["steps"]),
+        )
+    console().print(table)
+
+
+@diary_app.command("status")
+def diary_status_command(
+    user: Annotated[str, typer.Option("--user", help="Whose diary.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Is it getting better? Trends, and whether to see a doctor (with the reasons)."""
+    import json
+
+    from backstride.diary.export import status_to_dict
+    from backstride.domain.answers import ContractError
+
+    try:
+        status, _ = _records().status(user)
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    out = status_to_dict(status)
+    if json_output:
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return
+    from rich.panel import Panel
+
+    from backstride.cli.render import STYLE, console
+
+    screen = console()
+    escalation = status.escalation
+    if escalation.level is not None:
+        lines = "\n\n".join(f"{r.message}\n[dim]{r.source}[/dim]" for r in escalation.reasons)
+        screen.print(
+            Panel(lines, title=" SEE A DOCTOR ", border_style=STYLE[escalation.level].split()[-1])
+        )
+    else:
+        screen.print("[bold]No warning from your diary.[/bold] Keep going, and keep checking in.")
+    for reminder in escalation.reminders:
+        screen.print(f" • {reminder}")
+    pain = out["trend"]["pain"]
+    screen.print(
+        f"Days logged: {status.days_logged}. Pain ({pain['measure']}): first {pain['first']}, "
+        f"latest {pain['latest']}."
+    )
+
+
+@diary_app.command("ack")
+def diary_ack(user: Annotated[str, typer.Option("--user", help="Whose diary.")]) -> None:
+    """Mark the open escalations as seen and acted on."""
+    from backstride.domain.answers import ContractError
+
+    try:
+        count = _records().acknowledge(user)
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    sys.stdout.write(f"acknowledged {count} escalation(s)\n")
+
+
+def _entry_json(entry: DiaryEntry) -> dict[str, Any]:
+    return {
+        "date": entry.day.isoformat(),
+        "pain_now": entry.pain_now,
+        "pain_walking": entry.pain_walking,
+        "walk_minutes": entry.walk_minutes,
+        "walk_tolerance_min": entry.walk_tolerance_min,
+        "walk_no_limit": entry.walk_no_limit,
+        "steps": entry.steps,
+        "exercises": [
+            {"id": e.exercise_id, "done": e.done, "pain_during": e.pain_during}
+            for e in entry.exercises
+        ],
+        "settled_by_morning": entry.settled_by_morning,
+        "red_flag": entry.red_flag,
+        "note": entry.note,
+    }
+
+
 content_app = typer.Typer(help="Check and review the clinical content.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
 
@@ -285,6 +631,15 @@ def content_check(
         f"patterns, {len(content.questions)} questions, {len(content.sources)} sources; "
         f"{awaiting} rules awaiting clinical sign-off\n"
     )
+
+
+def _records() -> Records:
+    """The stored records over the configured database (created and migrated if new)."""
+    from backstride.services.records import Records
+    from backstride.services.settings import get_settings
+    from backstride.services.store import Store
+
+    return Records(Store.open(get_settings()), _service())
 
 
 def _service() -> AssessmentService:

@@ -14,6 +14,7 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
+from backstride.diary import DiaryStatus, diary_status
 from backstride.domain.answers import ContractError, FieldError
 from backstride.domain.diary import (
     DiaryEntry,
@@ -239,6 +240,16 @@ class Records:
                 fingerprint=fingerprint,
                 now=self.clock(),
             )
+
+    def status(self, name: str) -> tuple[DiaryStatus, StoredEscalation | None]:
+        """The diary's status for the current episode; a new escalation is stored as shown."""
+        today = self.clock().astimezone().date()
+        person, assessments, entries, _, _ = self.history(name)
+        start = self.episode_start(assessments)
+        episode = [e for e in entries if start is None or e.day >= start]
+        red = self.red_flag_level(assessments) if any(e.red_flag for e in episode) else None
+        status = diary_status(episode, self.assessments.content.escalation, today, red)
+        return status, self.record_escalation(person, status.escalation)
 
     def acknowledge(self, name: str) -> int:
         with self.store.transaction() as session:

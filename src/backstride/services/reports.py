@@ -1,0 +1,70 @@
+"""Reports and exports of one person's records: doctor summary PDF, diary CSV, FHIR bundle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backstride.diary import diary_status
+from backstride.diary.model import DiaryStatus
+from backstride.domain.answers import ContractError, FieldError
+from backstride.interop.csv_export import diary_csv
+from backstride.interop.fhir import export_bundle
+from backstride.services.records import Records
+
+
+class Reports:
+    """Reads records in one transaction each and hands them to interop."""
+
+    def __init__(self, records: Records) -> None:
+        self.records = records
+
+    def _current(self, name: str) -> tuple[Any, ...]:
+        person, assessments, entries, plan, escalations = self.records.history(name)
+        start = self.records.episode_start(assessments)
+        episode = [e for e in entries if start is None or e.day >= start]
+        red = self.records.red_flag_level(assessments) if any(e.red_flag for e in episode) else None
+        today = self.records.clock().astimezone().date()
+        status = diary_status(episode, self.records.assessments.content.escalation, today, red)
+        return person, assessments, entries, plan, escalations, status
+
+    def report_pdf(self, name: str) -> bytes:
+        """The doctor summary (one or two pages). Needs a stored assessment."""
+        from backstride.interop.report import ReportData, report_pdf  # noqa: PLC0415 (WeasyPrint is slow to import)
+
+        person, assessments, entries, plan, escalations, status = self._current(name)
+        if not assessments:
+            raise ContractError((FieldError("user", "has no stored assessment yet"),))
+        content = self.records.assessments.content
+        red_flags = tuple((q.key, q.text) for q in content.questions if q.red_flag)
+        data = ReportData(
+            person_name=person.name,
+            generated_on=self.records.clock().astimezone().date(),
+            assessment=assessments[-1],
+            red_flag_questions=red_flags,
+            entries=entries,
+            plan=plan,
+            escalations=escalations,
+            status=status.escalation,
+            trend_summary=_trend_sentence(status),
+        )
+        return report_pdf(data)
+
+    def diary_csv(self, name: str) -> str:
+        return diary_csv(self.records.history(name)[2])
+
+    def fhir_bundle(self, name: str) -> dict[str, Any]:
+        person, assessments, entries, plan, escalations = self.records.history(name)
+        return export_bundle(
+            person, assessments, entries, plan, escalations, generated_at=self.records.clock()
+        )
+
+
+def _trend_sentence(status: DiaryStatus) -> str:
+    pain = status.trend.pain
+    if pain.first is None or pain.latest is None or status.days_logged < 2:
+        return f"{status.days_logged} check-in(s) so far: too few to show a trend."
+    direction = pain.direction.value if pain.direction else "unchanged"
+    return (
+        f"Over {status.days_logged} check-ins, {pain.measure} went from {pain.first} to "
+        f"{pain.latest} out of 10 ({direction})."
+    )

@@ -1,0 +1,70 @@
+"""The diary through storage: escalations from real check-ins, stored once, acknowledged."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from backstride.domain.urgency import Urgency
+from backstride.services.records import Records
+from tests.persistence.conftest import Clock
+from tests.persistence.test_store import TODAY, entry
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _assessed(records: Records) -> None:
+    records.add_user("ann", "person")
+    answers = json.loads((EXAMPLES / "acute-strain.json").read_text(encoding="utf-8"))
+    records.store_assessment("ann", answers, records.assessments.assess(answers))
+
+
+def _days(records: Records, clock: Clock, pains: list[int]) -> None:
+    start = clock.now
+    for offset, pain in enumerate(pains):
+        clock.now = start + timedelta(days=offset)
+        records.add_entry("ann", entry(clock.now.date(), pain_now=pain, pain_walking=pain))
+
+
+def test_a_week_without_improvement_says_see_a_doctor_once(records: Records, clock: Clock) -> None:
+    _assessed(records)
+    _days(records, clock, [6] * 9)
+    status, stored = records.status("ann")
+    assert status.escalation.level is Urgency.SOON
+    assert stored is not None
+    assert stored.shown_at == clock.now
+    assert any(r.entries for r in status.escalation.reasons), "reasons name their entries"
+    _, again = records.status("ann")
+    assert again is None, "the same open escalation is stored once"
+    assert records.acknowledge("ann") == 1
+    history = records.history("ann")[4]
+    assert len(history) == 1
+    assert history[0].acknowledged_at == clock.now
+
+
+def test_improving_pain_does_not_escalate(records: Records, clock: Clock) -> None:
+    _assessed(records)
+    _days(records, clock, [7, 7, 6, 5, 4, 4, 3, 3, 2])
+    status, stored = records.status("ann")
+    assert status.escalation.level is None
+    assert stored is None
+
+
+def test_a_red_flag_check_in_re_runs_the_assessment(records: Records, clock: Clock) -> None:
+    _assessed(records)
+    records.add_entry("ann", entry(TODAY, red_flag=True))
+    status, stored = records.status("ann")
+    assert status.escalation.level is Urgency.EMERGENCY
+    assert stored is not None
+    assert stored.level is Urgency.EMERGENCY
+
+
+def test_missing_check_ins_remind_and_never_escalate(records: Records, clock: Clock) -> None:
+    _assessed(records)
+    records.add_entry("ann", entry(TODAY, pain_now=3, pain_walking=3))
+    clock.now += timedelta(days=10)
+    status, stored = records.status("ann")
+    assert status.escalation.level is None
+    assert status.escalation.reminders
+    assert stored is None
