@@ -549,6 +549,28 @@ def diary_status_command(
     )
 
 
+@diary_app.command("adjust")
+def diary_adjust(user: Annotated[str, typer.Option("--user", help="Whose plan.")]) -> None:
+    """Apply last week's check-ins to the plan (pain-monitoring model); once a week."""
+    from backstride.domain.answers import ContractError
+    from backstride.services.progress import Progress
+
+    try:
+        result = Progress(_records()).adjust_last_week(user)
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    sys.stdout.write(f"week of {result.week_start.isoformat()}:\n")
+    for item in result.decisions["exercises"]:
+        moved = f" -> {item['now']}" if item["now"] != item["id"] else ""
+        sys.stdout.write(f"  {item['id']}{moved}: {item['operation']}\n")
+    walking = result.decisions["walking"]
+    if walking is not None:
+        sys.stdout.write(
+            f"  walking: week {walking['from_week']} -> {walking['to_week']} "
+            f"({walking['operation']}): {walking['message']}\n"
+        )
+
+
 @diary_app.command("ack")
 def diary_ack(user: Annotated[str, typer.Option("--user", help="Whose diary.")]) -> None:
     """Mark the open escalations as seen and acted on."""

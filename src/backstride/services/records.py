@@ -134,10 +134,10 @@ class Records:
 
     def user(self, name: str) -> Person:
         with self.store.transaction() as session:
-            return self._person(session, name)
+            return self.person_in(session, name)
 
     @staticmethod
-    def _person(session: Any, name: str, role: Role | None = None) -> Person:
+    def person_in(session: Any, name: str, role: Role | None = None) -> Person:
         person = repo.find_person(session, name)
         if person is None:
             raise ContractError((FieldError("user", "no such user"),))
@@ -151,7 +151,7 @@ class Records:
         self, name: str, answers: dict[str, Any], result: AssessmentResult
     ) -> StoredAssessment:
         with self.store.transaction() as session:
-            person = self._person(session, name, Role.PERSON)
+            person = self.person_in(session, name, Role.PERSON)
             return repo.add_assessment(
                 session,
                 person.id,
@@ -163,11 +163,13 @@ class Records:
 
     def store_plan(self, name: str, assessment_id: int, plan: dict[str, Any]) -> StoredPlan:
         stored = dict(plan)
-        stored["exercises"] = [{**e, "illustration": ""} for e in plan["exercises"]]
+        stored["exercises"] = [
+            {**e, "illustration": "", "start_dose": e["dose"]} for e in plan["exercises"]
+        ]
         if stored.get("walking"):
             stored["walking"] = {**stored["walking"], "illustration": ""}
         with self.store.transaction() as session:
-            person = self._person(session, name, Role.PERSON)
+            person = self.person_in(session, name, Role.PERSON)
             return repo.add_plan(session, person.id, assessment_id, stored, self.clock())
 
     # -- the diary ------------------------------------------------------------------------
@@ -177,7 +179,7 @@ class Records:
         now = self.clock()
         entry = validate_entry(raw, now.astimezone().date())  # the person's own calendar day
         with self.store.transaction() as session:
-            person = self._person(session, name, Role.PERSON)
+            person = self.person_in(session, name, Role.PERSON)
             existing = repo.find_entry_row(session, person.id, entry.day)
             if existing is not None and entry.day != now.astimezone().date():
                 raise ContractError(
@@ -192,7 +194,7 @@ class Records:
 
     def entries(self, name: str) -> list[DiaryEntry]:
         with self.store.transaction() as session:
-            person = self._person(session, name, Role.PERSON)
+            person = self.person_in(session, name, Role.PERSON)
             return repo.entries(session, person.id)
 
     def history(
@@ -202,7 +204,7 @@ class Records:
     ]:
         """Everything stored about one person (for reports and exports)."""
         with self.store.transaction() as session:
-            person = self._person(session, name, Role.PERSON)
+            person = self.person_in(session, name, Role.PERSON)
             return (
                 person,
                 repo.assessments(session, person.id),
@@ -253,7 +255,7 @@ class Records:
 
     def acknowledge(self, name: str) -> int:
         with self.store.transaction() as session:
-            person = self._person(session, name, Role.PERSON)
+            person = self.person_in(session, name, Role.PERSON)
             return repo.acknowledge_all(session, person.id, self.clock())
 
     def episode_start(self, assessments: Sequence[StoredAssessment]) -> date | None:
