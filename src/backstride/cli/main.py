@@ -357,6 +357,21 @@ def user_add(
     sys.stdout.write(f"added {person.role.value} #{person.id}\n")
 
 
+@user_app.command("link")
+def user_link(
+    clinician: Annotated[str, typer.Argument(help="The clinician's name.")],
+    person: Annotated[str, typer.Argument(help="The person's name.")],
+) -> None:
+    """Let a clinician see a person's records."""
+    from backstride.domain.answers import ContractError
+
+    try:
+        _records().link(clinician, person)
+    except ContractError as exc:
+        raise _fail(EXIT_CONTRACT, str(exc)) from None
+    sys.stdout.write("linked\n")
+
+
 diary_app = typer.Typer(help="The daily check-in diary.", no_args_is_help=True)
 app.add_typer(diary_app, name="diary")
 

@@ -52,6 +52,16 @@ def link(session: Session, clinician_id: int, person_id: int, now: datetime) -> 
     session.add(ClinicianLinkRow(clinician_id=clinician_id, person_id=person_id, created_at=now))
 
 
+def linked_people(session: Session, clinician_id: int) -> list[int]:
+    query = select(ClinicianLinkRow.person_id).where(ClinicianLinkRow.clinician_id == clinician_id)
+    return list(session.scalars(query.order_by(ClinicianLinkRow.person_id)))
+
+
+def people(session: Session, ids: Sequence[int]) -> list[Person]:
+    query = select(PersonRow).where(PersonRow.id.in_(ids)).order_by(PersonRow.id)
+    return [_person(r) for r in session.scalars(query)]
+
+
 def add_assessment(
     session: Session,
     person_id: int,

@@ -145,6 +145,20 @@ class Records:
             raise ContractError((FieldError("user", f"is not a {role.value}"),))
         return person
 
+    def link(self, clinician: str, person: str) -> None:
+        """Link a clinician to a person (once)."""
+        with self.store.transaction() as session:
+            doctor = self.person_in(session, clinician, Role.CLINICIAN)
+            patient = self.person_in(session, person, Role.PERSON)
+            if patient.id in repo.linked_people(session, doctor.id):
+                raise ContractError((FieldError("person", "is already linked"),))
+            repo.link(session, doctor.id, patient.id, self.clock())
+
+    def linked_people(self, clinician: str) -> list[Person]:
+        with self.store.transaction() as session:
+            doctor = self.person_in(session, clinician, Role.CLINICIAN)
+            return repo.people(session, repo.linked_people(session, doctor.id))
+
     # -- assessments and plans ----------------------------------------------------------
 
     def store_assessment(
