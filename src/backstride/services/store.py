@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.domain.answers import ROOT, ContractError, FieldError
 from backstride.persistence import migrate
-from backstride.persistence.engine import create_db_engine, session_factory
+from backstride.persistence.engine import SQLITE_BEGIN, create_db_engine, session_factory
 from backstride.persistence.tables import Base
 from backstride.services.settings import Settings
 
@@ -71,7 +71,8 @@ class Store:
     def backup(self, path: Path) -> dict[str, int]:
         """Write every row to ``path``; returns row counts per table (no patient data)."""
         tables: dict[str, list[dict[str, Any]]] = {}
-        with self.engine.connect() as connection, connection.begin():
+        reader = self.engine.connect().execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+        with reader as connection, connection.begin():
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
             revision = migrate.revision_of(connection)
