@@ -133,15 +133,17 @@ def tolerance_fall(ordered: Entries, rule: ToleranceFallRule) -> EscalationReaso
     after it within the window is one.
     """
     readings = [r for r in map(tolerance, ordered) if r is not None]
+    fraction = exact(rule.fraction)
     notes: dict[date, str] = {}
+    start = 0  # readings are in day order: the window's first reading only moves forward
     for j, later in enumerate(readings):
+        while (later.day - readings[start].day).days > rule.window_days:
+            start += 1
         if later.minutes is None:
             continue
-        for earlier in readings[:j]:
-            if (later.day - earlier.day).days > rule.window_days:
-                continue
+        for earlier in readings[start:j]:  # oldest first, as the reason quotes it
             before = math.inf if earlier.minutes is None else earlier.minutes
-            if not _halved(later.minutes, before, rule.fraction):
+            if not _halved(later.minutes, before, fraction):
                 continue
             notes.setdefault(earlier.day, _tolerance_text(earlier.minutes))
             was = "no limit" if earlier.minutes is None else f"{earlier.minutes:g} min"
@@ -155,12 +157,15 @@ def tolerance_fall(ordered: Entries, rule: ToleranceFallRule) -> EscalationReaso
     return _reason(rule.text.id, rule.level, rule.message, rule.text.source_text, refs)
 
 
-def _halved(later: float, before: float, fraction: float) -> bool:
+def _halved(later: float, before: float, fraction: Fraction) -> bool:
     if later >= before:
         return False  # no fall at all (e.g. 0 minutes, then 0 minutes)
     if math.isinf(before):
         return True
-    return Fraction(later) <= exact(fraction) * Fraction(before)
+    lhs, rhs = later * fraction.denominator, fraction.numerator * before
+    if abs(lhs - rhs) > 1e-9 * max(1.0, abs(rhs)):  # clearly one side: floats decide
+        return lhs < rhs
+    return Fraction(later) <= fraction * Fraction(before)  # at the boundary: exactly
 
 
 def _tolerance_text(minutes: float | None) -> str:

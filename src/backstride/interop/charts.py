@@ -154,7 +154,7 @@ def series_trend(
 
 
 def pain_trend(
-    days: Sequence[date], pain_now: Sequence[int | None], pain_walking: Sequence[int | None]
+    days: Sequence[date], pain_now: Sequence[float | None], pain_walking: Sequence[float | None]
 ) -> str:
     now = series_trend("Pain now", days, pain_now)
     walking = series_trend("pain when walking", days, pain_walking)
@@ -294,8 +294,8 @@ def _range_words(days: Sequence[date]) -> str:
 
 def pain_chart(
     days: Sequence[date],
-    pain_now: Sequence[int | None],
-    pain_walking: Sequence[int | None],
+    pain_now: Sequence[float | None],
+    pain_walking: Sequence[float | None],
 ) -> str:
     """Pain now (solid line, circles) and pain when walking (dashed line, triangles), 0-10."""
     title = pain_trend(days, pain_now, pain_walking)

@@ -170,12 +170,29 @@ def _adherence(data: ReportData, entries: Sequence[DiaryEntry], days: int) -> _A
     )
 
 
+#: Longer diaries are charted as weekly averages: clearer for a doctor, and a year of daily
+#: markers would make the PDF slow to draw.
+WEEKLY_AFTER_DAYS = 90
+
+
+def _weekly(
+    days: Sequence[date], values: Sequence[float | None]
+) -> tuple[list[date], list[float | None]]:
+    weeks: dict[date, list[float]] = {}
+    for day, value in zip(days, values, strict=True):
+        bucket = weeks.setdefault(day - timedelta(days=day.weekday()), [])
+        if value is not None:
+            bucket.append(value)
+    starts = sorted(weeks)
+    return starts, [sum(v) / len(v) if v else None for v in (weeks[s] for s in starts)]
+
+
 def _charts(data: ReportData, entries: Sequence[DiaryEntry]) -> dict[str, Any]:
     days = _date_range(entries)
     by_day = {e.day: e for e in entries}
     logged = [by_day.get(d) for d in days]
-    pain_now = [e.pain_now if e else None for e in logged]
-    pain_walking = [e.pain_walking if e else None for e in logged]
+    pain_now: list[float | None] = [e.pain_now if e else None for e in logged]
+    pain_walking: list[float | None] = [e.pain_walking if e else None for e in logged]
     tolerance = [
         e.walk_tolerance_min if e is not None and not e.walk_no_limit else None for e in logged
     ]
@@ -187,7 +204,18 @@ def _charts(data: ReportData, entries: Sequence[DiaryEntry]) -> dict[str, Any]:
             continue
         done, planned = _exercise_counts(data.plan, entry)
         fraction.append(done / planned if planned else None)
+    weekly = len(days) > WEEKLY_AFTER_DAYS
+    if weekly:
+        daily = days
+        days, pain_now = _weekly(daily, pain_now)
+        _, pain_walking = _weekly(daily, pain_walking)
+        _, tolerance = _weekly(daily, tolerance)
+        _, fraction = _weekly(daily, fraction)
+        no_limit = sorted({d - timedelta(days=d.weekday()) for d in no_limit})
+        pain_now = [None if v is None else round(v, 1) for v in pain_now]
+        pain_walking = [None if v is None else round(v, 1) for v in pain_walking]
     return {
+        "weekly": weekly,
         "pain": Markup(charts.pain_chart(days, pain_now, pain_walking)),  # noqa: S704 - ours
         "pain_trend": charts.pain_trend(days, pain_now, pain_walking),
         "tolerance": Markup(charts.tolerance_chart(days, tolerance, no_limit)),  # noqa: S704
@@ -324,6 +352,7 @@ def render_report_html(data: ReportData) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         name=data.person_name,
+        weekly_after_days=WEEKLY_AFTER_DAYS,
         generated_on=long_date(data.generated_on),
         first_day=days[0] if days else None,
         last_day=days[-1] if days else None,

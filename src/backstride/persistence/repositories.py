@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -181,30 +182,100 @@ def save_entry(
     session.flush()
 
 
-def _entry(row: DiaryEntryRow) -> DiaryEntry:
+#: Diary columns read as plain rows: check-ins are read in bulk and never changed through
+#: these reads, so ORM objects (and their bookkeeping) would only cost time.
+_ENTRY_COLUMNS = (
+    DiaryEntryRow.person_id,
+    DiaryEntryRow.day,
+    DiaryEntryRow.pain_now,
+    DiaryEntryRow.pain_walking,
+    DiaryEntryRow.walk_minutes,
+    DiaryEntryRow.walk_tolerance_min,
+    DiaryEntryRow.walk_no_limit,
+    DiaryEntryRow.steps,
+    DiaryEntryRow.exercises,
+    DiaryEntryRow.settled_by_morning,
+    DiaryEntryRow.red_flag,
+    DiaryEntryRow.note,
+)
+
+
+def _entry(row: Any) -> DiaryEntry:
+    (_, day, pain_now, pain_walking, walk_minutes, tolerance, no_limit, steps, exercises,
+     settled, red_flag, note) = row  # fmt: skip
     return DiaryEntry(
-        day=row.day,
-        pain_now=row.pain_now,
-        pain_walking=row.pain_walking,
-        walk_minutes=row.walk_minutes,
-        walk_tolerance_min=row.walk_tolerance_min,
-        walk_no_limit=row.walk_no_limit,
-        steps=row.steps,
-        exercises=tuple(
+        day,
+        pain_now,
+        pain_walking,
+        walk_minutes,
+        tolerance,
+        no_limit,
+        steps,
+        tuple(
             ExerciseLog(e["id"], e["done"], e.get("pain_during"))
-            for e in row.exercises.get("items", [])
+            for e in exercises.get("items", ())
         ),
-        settled_by_morning=row.settled_by_morning,
-        red_flag=row.red_flag,
-        note=row.note,
+        settled,
+        red_flag,
+        note,
     )
 
 
 def entries(session: Session, person_id: int, since: date | None = None) -> list[DiaryEntry]:
-    query = select(DiaryEntryRow).where(DiaryEntryRow.person_id == person_id)
+    query = select(*_ENTRY_COLUMNS).where(DiaryEntryRow.person_id == person_id)
     if since is not None:
         query = query.where(DiaryEntryRow.day >= since)
-    return [_entry(r) for r in session.scalars(query.order_by(DiaryEntryRow.day))]
+    return [_entry(r) for r in session.execute(query.order_by(DiaryEntryRow.day))]
+
+
+def all_entries(session: Session) -> dict[int, list[DiaryEntry]]:
+    """Every person's check-ins in day order, in one query (for overviews of many people).
+
+    This is the one hot path read through the driver directly: SQLAlchemy's per-column
+    result processing (a regular expression per date on SQLite, JSON decoding) cost more than
+    everything else in an overview of a thousand people's year. The SQL is fixed (no input),
+    and the values are converted here for both drivers: SQLite gives text dates, JSON text
+    and 0/1; psycopg gives dates, dicts and booleans.
+    """
+    columns = ", ".join(c.name for c in _ENTRY_COLUMNS)
+    sql = f"SELECT {columns} FROM diary_entries ORDER BY person_id, day"  # noqa: S608 (constant)
+    found: dict[int, list[DiaryEntry]] = {}
+    for raw in session.connection().exec_driver_sql(sql):
+        (person_id, day, pain_now, pain_walking, walk_minutes, tolerance, no_limit, steps,
+         exercises, settled, red_flag, note) = raw  # fmt: skip
+        logs = json.loads(exercises) if isinstance(exercises, str) else exercises
+        found.setdefault(person_id, []).append(
+            DiaryEntry(
+                date.fromisoformat(day) if isinstance(day, str) else day,
+                pain_now,
+                pain_walking,
+                walk_minutes,
+                tolerance,
+                bool(no_limit),
+                steps,
+                tuple(
+                    ExerciseLog(e["id"], e["done"], e.get("pain_during"))
+                    for e in logs.get("items", ())
+                ),
+                None if settled is None else bool(settled),
+                None if red_flag is None else bool(red_flag),
+                note,
+            )
+        )
+    return found
+
+
+def latest_assessments(session: Session) -> dict[int, StoredAssessment]:
+    """Each person's latest assessment, in one query."""
+    latest: dict[int, StoredAssessment] = {}
+    for row in session.scalars(select(AssessmentRow).order_by(AssessmentRow.id)):
+        latest[row.person_id] = _assessment(row)
+    return latest
+
+
+def all_people(session: Session, role: Role) -> list[Person]:
+    query = select(PersonRow).where(PersonRow.role == role.value).order_by(PersonRow.id)
+    return [_person(r) for r in session.scalars(query)]
 
 
 def _reasons_json(reasons: Sequence[EscalationReason]) -> dict[str, Any]:

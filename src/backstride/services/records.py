@@ -267,6 +267,28 @@ class Records:
         status = diary_status(episode, self.assessments.content.escalation, today, red)
         return status, self.record_escalation(person, status.escalation)
 
+    def statuses(self) -> dict[str, DiaryStatus]:
+        """Every person's current diary status, loaded in a few queries and computed, not
+        stored (nobody is shown anything). For overviews of many people."""
+        today = self.clock().astimezone().date()
+        with self.store.transaction() as session:
+            people = repo.all_people(session, Role.PERSON)
+            latest = repo.latest_assessments(session)
+            entries = repo.all_entries(session)
+        rules = self.assessments.content.escalation
+        found: dict[str, DiaryStatus] = {}
+        for person in people:
+            assessment = latest.get(person.id)
+            start = assessment.created_at.date() if assessment else None
+            episode = [e for e in entries.get(person.id, ()) if start is None or e.day >= start]
+            red = (
+                self.red_flag_level([assessment] if assessment else [])
+                if any(e.red_flag for e in episode)
+                else None
+            )
+            found[person.name] = diary_status(episode, rules, today, red)
+        return found
+
     def acknowledge(self, name: str) -> int:
         with self.store.transaction() as session:
             person = self.person_in(session, name, Role.PERSON)
