@@ -68,3 +68,43 @@ def test_missing_check_ins_remind_and_never_escalate(records: Records, clock: Cl
     assert status.escalation.level is None
     assert status.escalation.reminders
     assert stored is None
+
+
+def test_statuses_for_everyone_match_each_persons_status(records: Records, clock: Clock) -> None:
+    """The bulk overview (driver-level reads) gives what the one-by-one status gives."""
+    answers = json.loads((EXAMPLES / "acute-strain.json").read_text(encoding="utf-8"))
+    start = clock.now
+    for name, pains, flag in (
+        ("ann", [6] * 9, None),
+        ("bo", [7, 6, 4, 3, 2], None),
+        ("cy", [5, 5], True),
+    ):
+        clock.now = start
+        records.add_user(name, "person")
+        records.store_assessment(name, answers, records.assessments.assess(answers))
+        for offset, pain in enumerate(pains):
+            clock.now = start + timedelta(days=offset)
+            records.add_entry(
+                name,
+                entry(
+                    clock.now.date(),
+                    pain_now=pain,
+                    pain_walking=pain,
+                    walk_tolerance_min=None if offset % 2 else 10.0,
+                    walk_no_limit=bool(offset % 2),
+                    steps=None if offset == 1 else 3000,
+                    exercises=[{"exercise_id": "bird_dog", "done": True, "pain_during": 2}],
+                    settled_by_morning=offset % 3 != 0,
+                    red_flag=flag if offset == 1 else False,
+                    note=f"day {offset}",
+                ),
+            )
+    records.add_user("dee", "person")  # no assessment, no diary
+    clock.now = start + timedelta(days=9)
+    everyone = records.statuses()
+    assert set(everyone) == {"ann", "bo", "cy", "dee"}
+    for name in ("ann", "bo", "cy", "dee"):
+        assert everyone[name] == records.status(name)[0], name
+    assert everyone["ann"].escalation.level is Urgency.SOON
+    assert everyone["cy"].escalation.level is Urgency.EMERGENCY
+    assert everyone["dee"].days_logged == 0
