@@ -68,6 +68,12 @@ BROKEN = [
         _rule(RED, lambda r: r["messages"].pop("urgent")), RED, "messages", id="level message"
     ),
     pytest.param(_drop_kind("tolerance_fall"), None, "rules", id="a kind missing"),
+    pytest.param(
+        _rule("diary.worsening_3_days", lambda r: r["measures"].append(r["measures"][0])),
+        "diary.worsening_3_days",
+        "measures",
+        id="a measure twice",
+    ),
     pytest.param(_duplicate_first, "diary.copy", "kind", id="a kind twice"),
     pytest.param(_duplicate_id, NO_IMP, "id", id="id twice"),
 ]
@@ -87,6 +93,12 @@ def test_broken_escalation_file_is_refused(
     assert caught.value.item == item
     assert caught.value.field is not None
     assert caught.value.field.startswith(field)
+
+
+def test_rules_must_be_a_list(content: Path) -> None:
+    (content / "escalation.yaml").write_text("rules: {}\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="rules: must be a list of rules"):
+        load_content(content)
 
 
 def test_missing_escalation_file_is_refused(content: Path) -> None:

@@ -14,7 +14,7 @@ import pydantic
 
 from backstride.content import escalation_schema as es
 from backstride.content.errors import ContentError
-from backstride.content.loader_support import Builder, parse, read_yaml
+from backstride.content.loader_support import Builder, read_yaml
 from backstride.domain.escalation_rules import (
     EscalationRule,
     EscalationRules,
@@ -41,7 +41,6 @@ def load_escalation(base: Traversable, builder: Builder) -> EscalationRules:
     """The escalation rules under ``base``, validated; a problem raises ``ContentError``."""
     data = read_yaml(base / FILE, FILE)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        parse(es.EscalationFile, data, FILE)  # raises, naming the field
         raise ContentError(FILE, None, "rules", "must be a list of rules")
     found: dict[RuleKind, Any] = {}
     ids: set[str] = set()
