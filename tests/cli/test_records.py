@@ -106,11 +106,29 @@ def test_the_whole_stored_journey(cli: CliRunner, tmp_path: Path) -> None:
 def test_a_red_flag_check_in_escalates_to_emergency(cli: CliRunner) -> None:
     run(cli, "user", "add", "ann")
     run(cli, "assess", str(EXAMPLES / "acute-strain.json"), "--user", "ann")
-    code = checkin(cli, TODAY, "--red-flag")
-    assert code == 0
-    code, out, _ = run(cli, "diary", "status", "--user", "ann", "--json")
+    result = cli.invoke(
+        app,
+        [
+            "diary",
+            "add",
+            "--user",
+            "ann",
+            "--date",
+            TODAY,
+            "--pain-now",
+            "4",
+            "--pain-walking",
+            "5",
+            "--walk-minutes",
+            "20",
+            "--red-flag",
+        ],
+    )
+    assert result.exit_code == 0
+    assert "Get help now" in result.stdout, "a warning sign is assessed at once"
+    _, out, _ = run(cli, "diary", "status", "--user", "ann", "--json")
     assert json.loads(out)["escalation"]["level"] == "emergency"
-    code, out, _ = run(cli, "diary", "status", "--user", "ann")
+    _, out, _ = run(cli, "diary", "status", "--user", "ann")
     assert "SEE A DOCTOR" in out
     assert "acknowledged 1" in run(cli, "diary", "ack", "--user", "ann")[1]
 

@@ -434,14 +434,17 @@ def diary_add(
     try:
         records = _records()
         records.add_entry(user, raw)
+        sys.stdout.write("check-in saved\n")
+        if red_flag:  # a warning sign runs the assessment at once, and says what to do
+            status, _ = records.status(user)
+            level = status.escalation.level
+            content = records.assessments.content
+            headline = content.advice[level].headline if level is not None else ""
+            sys.stdout.write(f"You reported a warning sign. {headline}\n")
+            for reason in status.escalation.reasons:
+                sys.stdout.write(f" - {reason.message}\n")
     except ContractError as exc:
         raise _fail(EXIT_CONTRACT, str(exc)) from None
-    sys.stdout.write("check-in saved\n")
-    if red_flag:
-        sys.stdout.write(
-            "You reported a warning sign. Run `backstride diary status` now, "
-            "and if it says emergency, get help straight away.\n"
-        )
 
 
 def _entry_input(day: str, tolerance: str | None, exercises: list[str]) -> dict[str, object]:

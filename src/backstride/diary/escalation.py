@@ -141,7 +141,15 @@ def tolerance_fall(ordered: Entries, rule: ToleranceFallRule) -> EscalationReaso
             start += 1
         if later.minutes is None:
             continue
-        for earlier in readings[start:j]:  # oldest first, as the reason quotes it
+        window = readings[start:j]
+        if not window:
+            continue
+        # "Halved" only gets likelier as the earlier value grows, so the window's largest
+        # earlier value decides whether any earlier one does; most readings stop here.
+        top = max(math.inf if r.minutes is None else r.minutes for r in window)
+        if not _halved(later.minutes, top, fraction):
+            continue
+        for earlier in window:  # oldest first, as the reason quotes it
             before = math.inf if earlier.minutes is None else earlier.minutes
             if not _halved(later.minutes, before, fraction):
                 continue
