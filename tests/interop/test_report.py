@@ -4,6 +4,7 @@ that say their trend in words and render the same way every time."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 from datetime import date, datetime, timedelta
@@ -25,7 +26,13 @@ from backstride.domain.diary import (
 )
 from backstride.domain.urgency import Urgency
 from backstride.interop import charts
-from backstride.interop.report import ReportData, render_report_html, report_pdf
+from backstride.interop.report import (
+    WEEKLY_AFTER_DAYS,
+    ReportData,
+    render_report_html,
+    report_pdf,
+    weekly_averages,
+)
 from backstride.services.assessments import default_service
 from tests.interop.test_handout import Page, page_count
 
@@ -746,3 +753,16 @@ def test_history_shows_what_each_rule_found(worst_html: str) -> None:
     found = "Your pain has lasted more than a week without getting better."
     assert history.count(found) == 3
     assert "take your Backstride summary with you" not in history  # the advice is left out
+
+
+def test_a_long_diary_is_charted_as_weekly_lines() -> None:
+    """A year of check-ins becomes weekly averages drawn as connected lines (not lone dots)."""
+    start = date(2025, 1, 6)
+    days = [start + timedelta(days=i) for i in range(200)]
+    assert len(days) > WEEKLY_AFTER_DAYS
+    weeks, means = weekly_averages(days, [float(i % 10) for i in range(200)])
+    assert len(weeks) == 29
+    assert all((b - a).days == 7 for a, b in itertools.pairwise(weeks))
+    svg = charts.pain_chart(weeks, means, means)
+    longest = max(len(re.findall(r"L ", d)) for d in re.findall(r'<path d="([^"]+)"', svg))
+    assert longest >= len(weeks) - 1, "the weekly points are joined by a line"

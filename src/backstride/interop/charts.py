@@ -199,13 +199,18 @@ def _missing_days(days: Sequence[date], values: Sequence[float | None]) -> int:
 def _xy(
     origin: date, days: Sequence[date], values: Sequence[float | None]
 ) -> tuple[list[float], list[float]]:
-    """Day offsets and values, with NaN for unrecorded values and between non-adjacent days."""
+    """Day offsets and values, with NaN for unrecorded values and where points skip ahead
+    more than the series' own step (1 day, or 7 for weekly averages), so lines never bridge
+    a gap."""
+    pairs = sorted(zip(days, values, strict=True), key=lambda pair: pair[0])
+    gaps = [(b[0] - a[0]).days for a, b in zip(pairs, pairs[1:], strict=False)]
+    step = min(gaps, default=1)
     xs: list[float] = []
     ys: list[float] = []
     previous: int | None = None
-    for day, value in sorted(zip(days, values, strict=True), key=lambda pair: pair[0]):
+    for day, value in pairs:
         x = (day - origin).days
-        if previous is not None and x - previous > 1:
+        if previous is not None and x - previous > step:
             xs.append(previous + 0.5)
             ys.append(math.nan)
         xs.append(float(x))
@@ -226,7 +231,8 @@ def _date_axis(axes: Axes, days: Sequence[date]) -> date:
         axes.set_xlim(-3, 3)
     else:
         axes.set_xlim(-0.6, span + 0.6)
-    step = 7 if span > 10 else (2 if span > 5 else 1)
+    # whole weeks between labels once past 10 days, and never more than about 8 labels
+    step = 1 if span <= 5 else 2 if span <= 10 else 7 * max(1, math.ceil(span / 7 / MAX_X_LABELS))
     ticks = list(range(0, span + 1, step))
     axes.xaxis.set_major_locator(FixedLocator(ticks))
     axes.xaxis.set_minor_locator(MultipleLocator(1) if 0 < span <= 31 else FixedLocator([]))
@@ -265,7 +271,9 @@ def _figure() -> Iterator[tuple[Figure, Axes]]:
 
 def _svg(figure: Figure, prefix: str, title: str, desc: str) -> str:
     """The figure as an inline SVG element: ids prefixed, with a title and description."""
-    figure.tight_layout(pad=0.4)
+    # Fixed margins, fitted once to the longest labels these charts have: tight_layout would
+    # draw every chart an extra time just to measure it.
+    figure.subplots_adjust(**_MARGINS)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _METADATA.sub("", _PROLOG.sub("", buffer.getvalue(), count=1))
@@ -292,6 +300,26 @@ def _range_words(days: Sequence[date]) -> str:
     return f"Days {short_date(first)} to {short_date(last)} {last.year}."
 
 
+#: Beyond this many points, markers only clutter the chart (and slow the PDF): the lines'
+#: styles still tell the series apart, and a value standing alone between gaps keeps its
+#: marker so it still shows.
+MARKERS_UP_TO = 40
+_MARGINS = {"left": 0.16, "right": 0.97, "top": 0.84, "bottom": 0.27}
+MAX_X_LABELS = 8
+
+
+def _marks(values: Sequence[float | None]) -> list[int] | None:
+    """Which points get a marker: all of a short series, the isolated ones of a long one."""
+    if len(values) <= MARKERS_UP_TO:
+        return None
+    known = [v is not None for v in values]
+    return [
+        i
+        for i, present in enumerate(known)
+        if present and (i == 0 or not known[i - 1]) and (i == len(known) - 1 or not known[i + 1])
+    ]
+
+
 def pain_chart(
     days: Sequence[date],
     pain_now: Sequence[float | None],
@@ -313,6 +341,7 @@ def pain_chart(
                 color=colour,
                 linestyle=line,
                 marker=marker,
+                markevery=_marks(values),
                 linewidth=1.4,
                 markersize=3.5,
             )
@@ -361,6 +390,7 @@ def tolerance_chart(
             color=_FIRST,
             linestyle="-",
             marker="o",
+            markevery=_marks(tolerance),
             linewidth=1.4,
             markersize=3.5,
         )

@@ -173,9 +173,11 @@ def _adherence(data: ReportData, entries: Sequence[DiaryEntry], days: int) -> _A
 #: Longer diaries are charted as weekly averages: clearer for a doctor, and a year of daily
 #: markers would make the PDF slow to draw.
 WEEKLY_AFTER_DAYS = 90
+#: A reason naming more diary days than this shows the first two and the latest two.
+MAX_REFS_SHOWN = 6
 
 
-def _weekly(
+def weekly_averages(
     days: Sequence[date], values: Sequence[float | None]
 ) -> tuple[list[date], list[float | None]]:
     weeks: dict[date, list[float]] = {}
@@ -207,10 +209,10 @@ def _charts(data: ReportData, entries: Sequence[DiaryEntry]) -> dict[str, Any]:
     weekly = len(days) > WEEKLY_AFTER_DAYS
     if weekly:
         daily = days
-        days, pain_now = _weekly(daily, pain_now)
-        _, pain_walking = _weekly(daily, pain_walking)
-        _, tolerance = _weekly(daily, tolerance)
-        _, fraction = _weekly(daily, fraction)
+        days, pain_now = weekly_averages(daily, pain_now)
+        _, pain_walking = weekly_averages(daily, pain_walking)
+        _, tolerance = weekly_averages(daily, tolerance)
+        _, fraction = weekly_averages(daily, fraction)
         no_limit = sorted({d - timedelta(days=d.weekday()) for d in no_limit})
         pain_now = [None if v is None else round(v, 1) for v in pain_now]
         pain_walking = [None if v is None else round(v, 1) for v in pain_walking]
@@ -266,7 +268,15 @@ def _programme(plan: StoredPlan | None) -> dict[str, Any] | None:
 
 
 def _entry_refs(reason: EscalationReason) -> str:
-    return "; ".join(f"{charts.short_date(ref.day)}: {ref.what}" for ref in reason.entries)
+    refs = reason.entries
+    if len(refs) <= MAX_REFS_SHOWN:
+        return "; ".join(f"{charts.short_date(ref.day)}: {ref.what}" for ref in refs)
+    # A long run names many days; the first and the latest tell the story on paper (the
+    # FHIR export and the app keep every day).
+    shown = [*refs[:2], *refs[-2:]]
+    text = "; ".join(f"{charts.short_date(ref.day)}: {ref.what}" for ref in shown[:2])
+    latest = "; ".join(f"{charts.short_date(ref.day)}: {ref.what}" for ref in shown[2:])
+    return f"{text}; … {len(refs) - 4} more days …; {latest} ({len(refs)} days in all)"
 
 
 class _Citations:
