@@ -17,6 +17,7 @@ a marker, so a single day between gaps still shows.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 from collections.abc import Iterator, Sequence
@@ -203,7 +204,7 @@ def _xy(
     more than the series' own step (1 day, or 7 for weekly averages), so lines never bridge
     a gap."""
     pairs = sorted(zip(days, values, strict=True), key=lambda pair: pair[0])
-    gaps = [(b[0] - a[0]).days for a, b in zip(pairs, pairs[1:], strict=False)]
+    gaps = [(b[0] - a[0]).days for a, b in itertools.pairwise(pairs)]
     step = min(gaps, default=1)
     xs: list[float] = []
     ys: list[float] = []

@@ -15,8 +15,10 @@ from datetime import date
 from functools import cache
 from typing import Any, Final
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
+
+from backstride.interop import templating
 
 #: What the urgency box says above the safety lines. The level is always written in words,
 #: so its meaning never rests on the box's colour alone. Kept in step with the headlines of
@@ -138,22 +140,13 @@ def long_date(day: date) -> str:
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("backstride.interop", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters.update(
+    return templating.environment(
         dose_amount=dose_amount,
         dose_frequency=dose_frequency,
         walk_in_words=walk_in_words,
         about_minutes=about_minutes,
         thousands=lambda n: f"{n:,}",
     )
-    return environment
 
 
 def _trusted_svg(svg: str) -> Markup | None:

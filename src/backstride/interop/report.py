@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, Final
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from backstride.domain.diary import (
@@ -28,7 +28,7 @@ from backstride.domain.diary import (
     StoredPlan,
 )
 from backstride.domain.urgency import Urgency
-from backstride.interop import charts
+from backstride.interop import charts, templating
 from backstride.interop.handout import (
     LEVEL_LABEL,
     dose_amount,
@@ -325,15 +325,7 @@ def _highest(*levels: Urgency | None) -> Urgency:
 
 @cache
 def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader("backstride.interop", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters.update(
+    return templating.environment(
         long_date=long_date,
         short_date=charts.short_date,
         when=_when,
@@ -343,7 +335,6 @@ def _environment() -> Environment:
         cite=_cite,
         percent=_percent,
     )
-    return environment
 
 
 def render_report_html(data: ReportData) -> str:
