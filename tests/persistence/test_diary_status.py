@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from backstride.domain.urgency import Urgency
-from backstride.services.records import Records
+from backstride.services.records import Records, paused_gc
 from tests.persistence.conftest import Clock
 from tests.persistence.test_store import TODAY, entry
 
@@ -108,3 +111,20 @@ def test_statuses_for_everyone_match_each_persons_status(records: Records, clock
     assert everyone["ann"].escalation.level is Urgency.SOON
     assert everyone["cy"].escalation.level is Urgency.EMERGENCY
     assert everyone["dee"].days_logged == 0
+
+
+def test_pausing_the_collector_always_restores_it() -> None:
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="boom"), paused_gc():
+        raise RuntimeError("boom")
+    assert gc.isenabled(), "re-enabled after an error"
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled(), "a collector that was off stays off"
+    finally:
+        gc.enable()

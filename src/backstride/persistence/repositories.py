@@ -240,10 +240,19 @@ def all_entries(session: Session) -> dict[int, list[DiaryEntry]]:
     columns = ", ".join(c.name for c in _ENTRY_COLUMNS)
     sql = f"SELECT {columns} FROM diary_entries ORDER BY person_id, day"  # noqa: S608 (constant)
     found: dict[int, list[DiaryEntry]] = {}
+    # The same day's exercises repeat across days and people; the logs are immutable, so
+    # equal ones are read once and shared.
+    shared: dict[str, tuple[ExerciseLog, ...]] = {}
     for raw in session.connection().exec_driver_sql(sql):
         (person_id, day, pain_now, pain_walking, walk_minutes, tolerance, no_limit, steps,
          exercises, settled, red_flag, note) = raw  # fmt: skip
-        logs = json.loads(exercises) if isinstance(exercises, str) else exercises
+        key = exercises if isinstance(exercises, str) else json.dumps(exercises, sort_keys=True)
+        logs = shared.get(key)
+        if logs is None:
+            items = json.loads(key).get("items", ())
+            logs = shared[key] = tuple(
+                ExerciseLog(e["id"], e["done"], e.get("pain_during")) for e in items
+            )
         found.setdefault(person_id, []).append(
             DiaryEntry(
                 date.fromisoformat(day) if isinstance(day, str) else day,
@@ -253,10 +262,7 @@ def all_entries(session: Session) -> dict[int, list[DiaryEntry]]:
                 tolerance,
                 bool(no_limit),
                 steps,
-                tuple(
-                    ExerciseLog(e["id"], e["done"], e.get("pain_during"))
-                    for e in logs.get("items", ())
-                ),
+                logs,
                 None if settled is None else bool(settled),
                 None if red_flag is None else bool(red_flag),
                 note,

@@ -5,9 +5,11 @@ Bad input raises ``ContractError`` naming the field, before anything is written.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -43,6 +45,19 @@ CHECKIN_RED_FLAG_KEYS = (
     "weakness_progressing",
 )
 MAX_NOTE_CHARS = 2000
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector while building many immutable objects (they form no
+    cycles; the collector would rescan the growing heap again and again)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def utc_now() -> datetime:
@@ -271,7 +286,7 @@ class Records:
         """Every person's current diary status, loaded in a few queries and computed, not
         stored (nobody is shown anything). For overviews of many people."""
         today = self.clock().astimezone().date()
-        with self.store.transaction() as session:
+        with paused_gc(), self.store.transaction() as session:
             people = repo.all_people(session, Role.PERSON)
             latest = repo.latest_assessments(session)
             entries = repo.all_entries(session)
@@ -286,7 +301,8 @@ class Records:
                 if any(e.red_flag for e in episode)
                 else None
             )
-            found[person.name] = diary_status(episode, rules, today, red)
+            with paused_gc():
+                found[person.name] = diary_status(episode, rules, today, red)
         return found
 
     def acknowledge(self, name: str) -> int:
