@@ -300,6 +300,17 @@ def export(
     sys.stdout.write(f"wrote {output}\n")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the web app: the JSON API under /api/v1, its OpenAPI schema at /openapi.json."""
+    import uvicorn
+
+    uvicorn.run("backstride.web.app:create_app", factory=True, host=host, port=port)
+
+
 db_app = typer.Typer(help="The database: upgrade, back up, restore.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

@@ -1,0 +1,117 @@
+"""The JSON API: health, assessments without an account, and 422s naming the field."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backstride.services.assessments import default_service
+from backstride.web.app import create_app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(default_service()))
+
+
+def test_health(client: TestClient) -> None:
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["content_version"] == default_service().content.version
+
+
+@pytest.mark.parametrize(
+    ("example", "urgency"),
+    [("acute-strain.json", "self_care"), ("saddle-numbness.json", "emergency")],
+)
+def test_assessment_returns_the_contract_result(
+    client: TestClient, example: str, urgency: str
+) -> None:
+    answers = json.loads((EXAMPLES / example).read_text(encoding="utf-8"))
+    response = client.post("/api/v1/assessments", json=answers)
+    assert response.status_code == 200
+    body = response.json()
+    assert body == default_service().assess(answers).to_contract()
+    assert body["urgency"] == urgency
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"age": 130}, "age"),
+        ({"fever": "yes"}, "fever"),
+        ({"favourite": 1}, "favourite"),
+        ([1, 2], "(answers)"),
+        ("text", "(answers)"),
+    ],
+)
+def test_bad_answers_are_422_naming_the_field(
+    client: TestClient, payload: object, field: str
+) -> None:
+    response = client.post("/api/v1/assessments", json=payload)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert [d["loc"] for d in detail] == [["body", field]]
+    assert "130" not in json.dumps(detail), "messages never repeat the value given"
+
+
+def test_a_body_that_is_not_json_is_422(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/assessments", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+
+
+def test_the_openapi_schema_documents_the_api(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"/api/v1/health", "/api/v1/assessments"} <= set(schema["paths"])
+    assert "422" in schema["paths"]["/api/v1/assessments"]["post"]["responses"]
+
+
+def test_no_page_loads_scripts_from_elsewhere(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_backstride_serve_answers_on_loopback() -> None:
+    port = _free_port()
+    exe = Path(sys.executable).with_name("backstride")
+    server = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
+        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/v1/health", timeout=2
+                ) as response:
+                    assert json.loads(response.read())["status"] == "ok"
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
