@@ -10,27 +10,15 @@ from typing import Any
 import pytest
 import yaml
 
-from backstride.content import ContentError, default_content_root, load_content
+from backstride.content import ContentError, load_content
 from backstride.triage.engine import Engine
+from tests.content.conftest import edit_yaml
 
 Edit = Callable[[Path], None]
 
 
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(str(default_content_root()), root)
-    return root
-
-
 def first_rule(root: Path) -> Path:
     return sorted((root / "rules").glob("*.yaml"))[0]
-
-
-def edit_yaml(path: Path, change: Callable[[Any], None]) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
 def rule_edit(change: Callable[[dict[str, Any]], None]) -> Edit:

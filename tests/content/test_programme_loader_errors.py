@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from backstride.content import ContentError, load_content
-from tests.content.test_loader_errors import content, edit_yaml  # noqa: F401 (fixture)
+from tests.content.conftest import edit_yaml
 
 Edit = Callable[[Path], None]
 
@@ -187,7 +187,7 @@ CASES: list[tuple[str, Edit, str]] = [
 
 @pytest.mark.parametrize(("name", "edit", "fragment"), CASES, ids=[c[0] for c in CASES])
 def test_broken_programme_content_is_refused(
-    content: Path,  # noqa: F811 (the fixture)
+    content: Path,
     name: str,
     edit: Edit,
     fragment: str,

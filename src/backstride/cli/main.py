@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from backstride.services.assessments import AssessmentService
     from backstride.services.records import Records
 
-EXIT_OK = 0
 EXIT_CONTENT = 1
 EXIT_CONTRACT = 2
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pydantic
@@ -313,6 +313,3 @@ class Records:
     def episode_start(self, assessments: Sequence[StoredAssessment]) -> date | None:
         """Entries since the latest assessment form the current episode."""
         return assessments[-1].created_at.date() if assessments else None
-
-    def week_of(self, day: date) -> date:
-        return day - timedelta(days=day.weekday())
