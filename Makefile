@@ -43,6 +43,7 @@ test: lint typecheck
 
 docs: setup
 	$(BIN)/backstride rules --markdown > docs/reference/rules.md
+	$(BIN)/typer backstride.cli.main utils docs --name backstride --output docs/reference/cli.md
 
 bench: setup
 	$(BIN)/python bench/assess.py
