@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from backstride.domain.diary import DiaryEntry
-    from backstride.services.assessments import AssessmentService
-    from backstride.services.records import Records
-
-EXIT_CONTENT = 1
-EXIT_CONTRACT = 2
+from backstride.cli.common import (
+    EXIT_CONTENT,
+    EXIT_CONTRACT,
+    assessment_service,
+    fail,
+    open_records,
+)
+from backstride.cli.records import db_app, diary_app, user_app
 
 app = typer.Typer(
     name="backstride",
@@ -30,11 +31,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def _fail(code: int, message: str) -> typer.Exit:
-    sys.stderr.write(f"error: {message}\n")
-    return typer.Exit(code)
 
 
 @app.command()
@@ -65,9 +61,9 @@ def assess(
     from backstride.domain.answers import ContractError
 
     if interactive == (file is not None):
-        raise _fail(EXIT_CONTRACT, "give an answers FILE, or --interactive (not both)")
+        raise fail(EXIT_CONTRACT, "give an answers FILE, or --interactive (not both)")
     try:
-        service = _service()
+        service = assessment_service()
         if interactive:
             from backstride.cli.interactive import run_interactive
 
@@ -77,19 +73,19 @@ def assess(
         try:
             results = service.assess_file(file)
         except FileNotFoundError:
-            raise _fail(EXIT_CONTRACT, f"{file}: no such file") from None
+            raise fail(EXIT_CONTRACT, f"{file}: no such file") from None
         if user is not None:
             if len(results) != 1:
-                raise _fail(EXIT_CONTRACT, "--user stores one assessment: give a .json file")
+                raise fail(EXIT_CONTRACT, "--user stores one assessment: give a .json file")
             import json
 
-            records = _records()
+            records = open_records()
             answers = json.loads(file.read_text(encoding="utf-8"))
             records.store_assessment(user, answers, results[0])
     except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
+        raise fail(EXIT_CONTRACT, str(exc)) from None
     except ContentError as exc:
-        raise _fail(EXIT_CONTENT, f"content: {exc}") from None
+        raise fail(EXIT_CONTENT, f"content: {exc}") from None
     if json_output:
         import json
 
@@ -113,9 +109,9 @@ def rules(
     from backstride.content import ContentError
 
     try:
-        content = _service().content
+        content = assessment_service().content
     except ContentError as exc:
-        raise _fail(EXIT_CONTENT, f"content: {exc}") from None
+        raise fail(EXIT_CONTENT, f"content: {exc}") from None
     if markdown:
         from backstride.cli.catalogue import rules_markdown
 
@@ -160,29 +156,29 @@ def plan(
     from backstride.programme.model import Preferences
 
     if (output_format is None) != (output is None):
-        raise _fail(EXIT_CONTRACT, "--format and -o go together")
+        raise fail(EXIT_CONTRACT, "--format and -o go together")
     if output_format not in (None, "html", "pdf"):
-        raise _fail(EXIT_CONTRACT, "format: must be html or pdf")
+        raise fail(EXIT_CONTRACT, "format: must be html or pdf")
     preferences = Preferences(minutes, not no_floor, fitness, eases_with)
     try:
         from backstride.services.plans import PlanService
 
-        service = PlanService(_service())
+        service = PlanService(assessment_service())
         try:
             result = service.plan_file(file, preferences)
         except FileNotFoundError:
-            raise _fail(EXIT_CONTRACT, f"{file}: no such file") from None
+            raise fail(EXIT_CONTRACT, f"{file}: no such file") from None
         if user is not None:
             import json
 
-            records = _records()
+            records = open_records()
             answers = json.loads(file.read_text(encoding="utf-8"))
             stored = records.store_assessment(user, answers, result.assessment)
             records.store_plan(user, stored.id, service.to_contract(result, animate=False))
     except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
+        raise fail(EXIT_CONTRACT, str(exc)) from None
     except ContentError as exc:
-        raise _fail(EXIT_CONTENT, f"content: {exc}") from None
+        raise fail(EXIT_CONTENT, f"content: {exc}") from None
     if output is not None:
         service.write_handout(result, output, output_format or "html")
         sys.stdout.write(f"wrote {output}\n")
@@ -214,13 +210,13 @@ def footwear(
     from backstride.domain.answers import ContractError
     from backstride.services.plans import PlanService
 
-    service = PlanService(_service())
+    service = PlanService(assessment_service())
     items = service.content.programme.footwear.items
     try:
         if answers is not None:
             given = json.loads(answers.read_text(encoding="utf-8"))
             if not isinstance(given, dict):
-                raise _fail(EXIT_CONTRACT, "footwear answers: must be one JSON object")
+                raise fail(EXIT_CONTRACT, "footwear answers: must be one JSON object")
         else:
             from rich.prompt import Prompt
 
@@ -231,9 +227,9 @@ def footwear(
                     given[item.id] = reply.strip().lower().startswith("y")
         result = service.score_footwear(given)
     except (FileNotFoundError, json.JSONDecodeError):
-        raise _fail(EXIT_CONTRACT, f"{answers}: not a readable JSON file") from None
+        raise fail(EXIT_CONTRACT, f"{answers}: not a readable JSON file") from None
     except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
+        raise fail(EXIT_CONTRACT, str(exc)) from None
     if json_output:
         out = {
             "score": result.score,
@@ -266,9 +262,9 @@ def report(
     from backstride.services.reports import Reports
 
     try:
-        pdf = Reports(_records()).report_pdf(user)
+        pdf = Reports(open_records()).report_pdf(user)
     except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
+        raise fail(EXIT_CONTRACT, str(exc)) from None
     output.write_bytes(pdf)
     sys.stdout.write(f"wrote {output}\n")
 
@@ -286,16 +282,16 @@ def export(
     from backstride.services.reports import Reports
 
     if kind not in ("fhir", "csv"):
-        raise _fail(EXIT_CONTRACT, "kind: must be fhir or csv")
+        raise fail(EXIT_CONTRACT, "kind: must be fhir or csv")
     try:
-        reports = Reports(_records())
+        reports = Reports(open_records())
         if kind == "csv":
             output.write_text(reports.diary_csv(user), encoding="utf-8", newline="")
         else:
             bundle = reports.fhir_bundle(user)
             output.write_text(json.dumps(bundle, indent=2, ensure_ascii=False), encoding="utf-8")
     except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
+        raise fail(EXIT_CONTRACT, str(exc)) from None
     sys.stdout.write(f"wrote {output}\n")
 
 
@@ -310,325 +306,9 @@ def serve(
     uvicorn.run("backstride.web.app:create_app", factory=True, host=host, port=port)
 
 
-db_app = typer.Typer(help="The database: upgrade, back up, restore.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-
-@db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Bring the database to the newest schema (BACKSTRIDE_DATABASE_URL, or the default file)."""
-    from backstride.persistence.engine import create_db_engine
-    from backstride.services.settings import get_settings
-    from backstride.services.store import Store
-
-    Store(create_db_engine(get_settings().database_url)).upgrade()
-    sys.stdout.write("database is at the newest schema\n")
-
-
-@db_app.command("backup")
-def db_backup(
-    output: Annotated[Path, typer.Option("-o", "--output", help="The backup file to write.")],
-) -> None:
-    """Write a consistent copy of every record (safe while Backstride is in use)."""
-    counts = _records().store.backup(output)
-    sys.stdout.write(f"wrote {output}: {sum(counts.values())} rows\n")
-
-
-@db_app.command("restore")
-def db_restore(
-    file: Annotated[Path, typer.Argument(help="A file written by `backstride db backup`.")],
-) -> None:
-    """Replace every record with the backup's, all or nothing."""
-    from backstride.domain.answers import ContractError
-
-    try:
-        counts = _records().store.restore(file)
-    except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
-    sys.stdout.write(f"restored {sum(counts.values())} rows from {file}\n")
-
-
-user_app = typer.Typer(help="People who use Backstride.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
-
-
-@user_app.command("add")
-def user_add(
-    name: Annotated[str, typer.Argument(help="A unique name.")],
-    role: Annotated[str, typer.Option(help="person, clinician or admin.")] = "person",
-) -> None:
-    """Add a person, clinician or admin."""
-    from backstride.domain.answers import ContractError
-
-    try:
-        person = _records().add_user(name, role)
-    except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
-    sys.stdout.write(f"added {person.role.value} #{person.id}\n")
-
-
-@user_app.command("link")
-def user_link(
-    clinician: Annotated[str, typer.Argument(help="The clinician's name.")],
-    person: Annotated[str, typer.Argument(help="The person's name.")],
-) -> None:
-    """Let a clinician see a person's records."""
-    from backstride.domain.answers import ContractError
-
-    try:
-        _records().link(clinician, person)
-    except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
-    sys.stdout.write("linked\n")
-
-
-diary_app = typer.Typer(help="The daily check-in diary.", no_args_is_help=True)
 app.add_typer(diary_app, name="diary")
-
-
-@diary_app.command("add")
-def diary_add(
-    user: Annotated[str, typer.Option("--user", help="Whose diary.")],
-    day: Annotated[str, typer.Option("--date", help="YYYY-MM-DD (today or earlier).")],
-    pain_now: Annotated[int, typer.Option("--pain-now", help="Back pain now, 0 to 10.")],
-    pain_walking: Annotated[
-        int, typer.Option("--pain-walking", help="Worst back pain when walking, 0 to 10.")
-    ],
-    walk_minutes: Annotated[
-        float, typer.Option("--walk-minutes", help="Minutes walked in all today.")
-    ],
-    walk_tolerance_min: Annotated[
-        str | None,
-        typer.Option(
-            "--walk-tolerance-min",
-            help="Minutes walked before pain made you stop, or 'none' if it never did.",
-        ),
-    ] = None,
-    steps: Annotated[int | None, typer.Option("--steps", help="Steps today.")] = None,
-    exercise: Annotated[
-        list[str] | None,
-        typer.Option("--exercise", help="ID:done|skipped[:PAIN], e.g. bird_dog:done:3 (repeat)."),
-    ] = None,
-    settled: Annotated[
-        bool | None,
-        typer.Option(
-            "--settled/--not-settled", help="Yesterday's exercise pain settled by morning?"
-        ),
-    ] = None,
-    red_flag: Annotated[
-        bool | None,
-        typer.Option(
-            "--red-flag/--no-red-flag",
-            help="Any new numbness in the saddle area, change in bladder or bowel control, "
-            "or weakness?",
-        ),
-    ] = None,
-    note: Annotated[str, typer.Option("--note", help="A free note.")] = "",
-) -> None:
-    """Add today's (or a missed day's) check-in. One a day; editable that day."""
-    from backstride.domain.answers import ContractError
-
-    try:
-        raw = _entry_input(day, walk_tolerance_min, exercise or [])
-    except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
-    raw.update(
-        pain_now=pain_now,
-        pain_walking=pain_walking,
-        walk_minutes=walk_minutes,
-        steps=steps,
-        settled_by_morning=settled,
-        red_flag=red_flag,
-        note=note,
-    )
-    try:
-        records = _records()
-        records.add_entry(user, raw)
-        sys.stdout.write("check-in saved\n")
-        if red_flag:  # a warning sign runs the assessment at once, and says what to do
-            status, _ = records.status(user)
-            level = status.escalation.level
-            content = records.assessments.content
-            headline = content.advice[level].headline if level is not None else ""
-            sys.stdout.write(f"You reported a warning sign. {headline}\n")
-            for reason in status.escalation.reasons:
-                sys.stdout.write(f" - {reason.message}\n")
-    except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
-
-
-def _entry_input(day: str, tolerance: str | None, exercises: list[str]) -> dict[str, object]:
-    from datetime import date
-
-    from backstride.domain.answers import ContractError, FieldError
-
-    try:
-        parsed_day = date.fromisoformat(day)
-    except ValueError:
-        raise ContractError((FieldError("date", "must be a date as YYYY-MM-DD"),)) from None
-    raw: dict[str, object] = {"day": parsed_day}
-    if tolerance is not None:
-        if tolerance.strip().lower() in ("none", "no limit", "nolimit"):
-            raw["walk_no_limit"] = True
-        else:
-            try:
-                raw["walk_tolerance_min"] = float(tolerance)
-            except ValueError:
-                message = "must be minutes, or none"
-                raise ContractError((FieldError("walk_tolerance_min", message),)) from None
-    logs = []
-    for item in exercises:
-        parts = item.split(":")
-        if len(parts) not in (2, 3) or parts[1] not in ("done", "skipped"):
-            raise ContractError((FieldError("exercise", "must be ID:done|skipped[:PAIN]"),))
-        log: dict[str, object] = {"exercise_id": parts[0], "done": parts[1] == "done"}
-        if len(parts) == 3:
-            if not parts[2].isdigit():
-                raise ContractError((FieldError("exercise", "PAIN must be 0 to 10"),))
-            log["pain_during"] = int(parts[2])
-        logs.append(log)
-    raw["exercises"] = logs
-    return raw
-
-
-@diary_app.command("list")
-def diary_list(
-    user: Annotated[str, typer.Option("--user", help="Whose diary.")],
-    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Every check-in, oldest first."""
-    import json
-
-    from backstride.domain.answers import ContractError
-
-    try:
-        entries = _records().entries(user)
-    except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
-    rows = [_entry_json(e) for e in entries]
-    if json_output:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
-        return
-    from rich.table import Table
-
-    from backstride.cli.render import console
-
-    table = Table(title=f"{len(rows)} check-ins")
-    for column in (
-        "date",
-        "pain now",
-        "pain walking",
-        "walked (min)",
-        "before pain (min)",
-        "steps",
-    ):
-        table.add_column(column)
-    for row in rows:
-        limit = "no limit" if row["walk_no_limit"] else row["walk_tolerance_min"]
-        table.add_row(
-            row["date"],
-            str(row["pain_now"]),
-            str(row["pain_walking"]),
-            f"{row['walk_minutes']:g}",
-            "" if limit is None else str(limit),
-            "" if row["steps"] is None else str(row["steps"]),
-        )
-    console().print(table)
-
-
-@diary_app.command("status")
-def diary_status_command(
-    user: Annotated[str, typer.Option("--user", help="Whose diary.")],
-    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Is it getting better? Trends, and whether to see a doctor (with the reasons)."""
-    import json
-
-    from backstride.diary.export import status_to_dict
-    from backstride.domain.answers import ContractError
-
-    try:
-        status, _ = _records().status(user)
-    except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
-    out = status_to_dict(status)
-    if json_output:
-        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        return
-    from rich.panel import Panel
-
-    from backstride.cli.render import STYLE, console
-
-    screen = console()
-    escalation = status.escalation
-    if escalation.level is not None:
-        lines = "\n\n".join(f"{r.message}\n[dim]{r.source}[/dim]" for r in escalation.reasons)
-        screen.print(
-            Panel(lines, title=" SEE A DOCTOR ", border_style=STYLE[escalation.level].split()[-1])
-        )
-    else:
-        screen.print("[bold]No warning from your diary.[/bold] Keep going, and keep checking in.")
-    for reminder in escalation.reminders:
-        screen.print(f" • {reminder}")
-    pain = out["trend"]["pain"]
-    screen.print(
-        f"Days logged: {status.days_logged}. Pain ({pain['measure']}): first {pain['first']}, "
-        f"latest {pain['latest']}."
-    )
-
-
-@diary_app.command("adjust")
-def diary_adjust(user: Annotated[str, typer.Option("--user", help="Whose plan.")]) -> None:
-    """Apply last week's check-ins to the plan (pain-monitoring model); once a week."""
-    from backstride.domain.answers import ContractError
-    from backstride.services.progress import Progress
-
-    try:
-        result = Progress(_records()).adjust_last_week(user)
-    except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
-    sys.stdout.write(f"week of {result.week_start.isoformat()}:\n")
-    for item in result.decisions["exercises"]:
-        moved = f" -> {item['now']}" if item["now"] != item["id"] else ""
-        sys.stdout.write(f"  {item['id']}{moved}: {item['operation']}\n")
-    walking = result.decisions["walking"]
-    if walking is not None:
-        sys.stdout.write(
-            f"  walking: week {walking['from_week']} -> {walking['to_week']} "
-            f"({walking['operation']}): {walking['message']}\n"
-        )
-
-
-@diary_app.command("ack")
-def diary_ack(user: Annotated[str, typer.Option("--user", help="Whose diary.")]) -> None:
-    """Mark the open escalations as seen and acted on."""
-    from backstride.domain.answers import ContractError
-
-    try:
-        count = _records().acknowledge(user)
-    except ContractError as exc:
-        raise _fail(EXIT_CONTRACT, str(exc)) from None
-    sys.stdout.write(f"acknowledged {count} escalation(s)\n")
-
-
-def _entry_json(entry: DiaryEntry) -> dict[str, Any]:
-    return {
-        "date": entry.day.isoformat(),
-        "pain_now": entry.pain_now,
-        "pain_walking": entry.pain_walking,
-        "walk_minutes": entry.walk_minutes,
-        "walk_tolerance_min": entry.walk_tolerance_min,
-        "walk_no_limit": entry.walk_no_limit,
-        "steps": entry.steps,
-        "exercises": [
-            {"id": e.exercise_id, "done": e.done, "pain_during": e.pain_during}
-            for e in entry.exercises
-        ],
-        "settled_by_morning": entry.settled_by_morning,
-        "red_flag": entry.red_flag,
-        "note": entry.note,
-    }
-
 
 content_app = typer.Typer(help="Check and review the clinical content.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
@@ -646,9 +326,9 @@ def content_gallery(
     from backstride.services.plans import PlanService
 
     try:
-        service = PlanService(_service())
+        service = PlanService(assessment_service())
     except ContentError as exc:
-        raise _fail(EXIT_CONTENT, f"content: {exc}") from None
+        raise fail(EXIT_CONTENT, f"content: {exc}") from None
     output.mkdir(parents=True, exist_ok=True)
     page = output / "index.html"
     page.write_text(service.gallery_html(), encoding="utf-8")
@@ -674,29 +354,13 @@ def content_check(
     try:
         content = load_content(root, packs=tuple(pack or ()), instrument=instrument)
     except ContentError as exc:
-        raise _fail(EXIT_CONTENT, str(exc)) from None
+        raise fail(EXIT_CONTENT, str(exc)) from None
     awaiting = sum(r.review.awaiting_clinical_check for r in content.rules)
     sys.stdout.write(
         f"content {content.version}: {len(content.rules)} rules, {len(content.patterns)} "
         f"patterns, {len(content.questions)} questions, {len(content.sources)} sources; "
         f"{awaiting} rules awaiting clinical sign-off\n"
     )
-
-
-def _records() -> Records:
-    """The stored records over the configured database (created and migrated if new)."""
-    from backstride.services.records import Records
-    from backstride.services.settings import get_settings
-    from backstride.services.store import Store
-
-    return Records(Store.open(get_settings()), _service())
-
-
-def _service() -> AssessmentService:
-    """The assessment service, imported lazily to keep start-up fast."""
-    from backstride.services.assessments import default_service
-
-    return default_service()
 
 
 def run() -> None:
