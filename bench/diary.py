@@ -39,7 +39,6 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from backstride.diary import diary_status
 from backstride.persistence.tables import AssessmentRow, DiaryEntryRow, PersonRow
 from backstride.services.assessments import default_service
 from backstride.services.records import Records
@@ -159,7 +158,6 @@ def statuses(records: Records, names: list[str]) -> tuple[float, list[float], di
 
 def split(records: Records, names: list[str]) -> tuple[float, float]:
     """Seconds to load everyone's history, and to compute every status from it."""
-    rules = records.assessments.content.escalation
     today = records.clock().date()
     loaded = computed = 0.0
     for name in names:
@@ -167,10 +165,7 @@ def split(records: Records, names: list[str]) -> tuple[float, float]:
         _, assessments, entries, _, _ = records.history(name)
         loaded += time.perf_counter() - start
         start = time.perf_counter()
-        begin = records.episode_start(assessments)
-        episode = [e for e in entries if begin is None or e.day >= begin]
-        red = records.red_flag_level(assessments) if any(e.red_flag for e in episode) else None
-        diary_status(episode, rules, today, red)
+        records.current_status(assessments[-1] if assessments else None, entries, today)
         computed += time.perf_counter() - start
     return loaded, computed
 

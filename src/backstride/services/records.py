@@ -242,12 +242,22 @@ class Records:
                 repo.escalations(session, person.id),
             )
 
-    def red_flag_level(self, assessments: Sequence[StoredAssessment]) -> Urgency:
+    def red_flag_level(self, latest: StoredAssessment | None) -> Urgency:
         """The engine's level when a check-in reports a warning sign: the latest answers with
         the check-in's warning signs unknown (so treated as present)."""
-        latest = assessments[-1].answers if assessments else {}
-        answers = {k: v for k, v in latest.items() if k not in CHECKIN_RED_FLAG_KEYS}
-        return self.assessments.assess(answers).urgency
+        answers = latest.answers if latest is not None else {}
+        kept = {k: v for k, v in answers.items() if k not in CHECKIN_RED_FLAG_KEYS}
+        return self.assessments.assess(kept).urgency
+
+    def current_status(
+        self, latest: StoredAssessment | None, entries: Sequence[DiaryEntry], today: date
+    ) -> DiaryStatus:
+        """The status of the current episode: the check-ins since the latest assessment,
+        re-assessed when one of them reports a warning sign."""
+        start = latest.created_at.date() if latest is not None else None
+        episode = [e for e in entries if start is None or e.day >= start]
+        red = self.red_flag_level(latest) if any(e.red_flag for e in episode) else None
+        return diary_status(episode, self.assessments.content.escalation, today, red)
 
     @staticmethod
     def fingerprint(escalation: Escalation) -> str:
@@ -276,40 +286,26 @@ class Records:
         """The diary's status for the current episode; a new escalation is stored as shown."""
         today = self.clock().astimezone().date()
         person, assessments, entries, _, _ = self.history(name)
-        start = self.episode_start(assessments)
-        episode = [e for e in entries if start is None or e.day >= start]
-        red = self.red_flag_level(assessments) if any(e.red_flag for e in episode) else None
-        status = diary_status(episode, self.assessments.content.escalation, today, red)
+        status = self.current_status(assessments[-1] if assessments else None, entries, today)
         return status, self.record_escalation(person, status.escalation)
 
     def statuses(self) -> dict[str, DiaryStatus]:
         """Every person's current diary status, loaded in a few queries and computed, not
         stored (nobody is shown anything). For overviews of many people."""
         today = self.clock().astimezone().date()
-        with paused_gc(), self.store.transaction() as session:
-            people = repo.all_people(session, Role.PERSON)
-            latest = repo.latest_assessments(session)
-            entries = repo.all_entries(session)
-        rules = self.assessments.content.escalation
-        found: dict[str, DiaryStatus] = {}
-        for person in people:
-            assessment = latest.get(person.id)
-            start = assessment.created_at.date() if assessment else None
-            episode = [e for e in entries.get(person.id, ()) if start is None or e.day >= start]
-            red = (
-                self.red_flag_level([assessment] if assessment else [])
-                if any(e.red_flag for e in episode)
-                else None
-            )
-            with paused_gc():
-                found[person.name] = diary_status(episode, rules, today, red)
-        return found
+        with paused_gc():
+            with self.store.transaction() as session:
+                people = repo.all_people(session, Role.PERSON)
+                latest = repo.latest_assessments(session)
+                entries = repo.all_entries(session)
+            return {
+                person.name: self.current_status(
+                    latest.get(person.id), entries.get(person.id, ()), today
+                )
+                for person in people
+            }
 
     def acknowledge(self, name: str) -> int:
         with self.store.transaction() as session:
             person = self.person_in(session, name, Role.PERSON)
             return repo.acknowledge_all(session, person.id, self.clock())
-
-    def episode_start(self, assessments: Sequence[StoredAssessment]) -> date | None:
-        """Entries since the latest assessment form the current episode."""
-        return assessments[-1].created_at.date() if assessments else None

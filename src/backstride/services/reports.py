@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from backstride.diary import diary_status
 from backstride.diary.model import DiaryStatus
 from backstride.domain.answers import ContractError, FieldError
 from backstride.interop.csv_export import diary_csv
@@ -20,11 +19,9 @@ class Reports:
 
     def _current(self, name: str) -> tuple[Any, ...]:
         person, assessments, entries, plan, escalations = self.records.history(name)
-        start = self.records.episode_start(assessments)
-        episode = [e for e in entries if start is None or e.day >= start]
-        red = self.records.red_flag_level(assessments) if any(e.red_flag for e in episode) else None
         today = self.records.clock().astimezone().date()
-        status = diary_status(episode, self.records.assessments.content.escalation, today, red)
+        latest = assessments[-1] if assessments else None
+        status = self.records.current_status(latest, entries, today)
         return person, assessments, entries, plan, escalations, status
 
     def report_pdf(self, name: str) -> bytes:
