@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -14,14 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backstride.services.assessments import default_service
-from backstride.web.app import create_app
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(default_service()))
 
 
 def test_health(client: TestClient) -> None:
@@ -91,11 +86,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_backstride_serve_answers_on_loopback() -> None:
+def test_backstride_serve_answers_on_loopback(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'served.db'}"
     port = _free_port()
     exe = Path(sys.executable).with_name("backstride")
     server = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
         [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env={**os.environ, "BACKSTRIDE_SECRET_KEY": "s" * 40, "BACKSTRIDE_DATABASE_URL": url},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

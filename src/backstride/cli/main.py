@@ -299,11 +299,44 @@ def export(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Add a demo clinician and a demo person with three weeks of made-up diary "
+            "(labelled as demo on every page); allows running without BACKSTRIDE_SECRET_KEY.",
+        ),
+    ] = False,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes.")] = 1,
 ) -> None:
-    """Start the web app: the JSON API under /api/v1, its OpenAPI schema at /openapi.json."""
+    """Start the web app (pages, and the JSON API under /api/v1 with its schema at
+    /openapi.json) on the database BACKSTRIDE_DATABASE_URL names, SQLite by default."""
+    import os
+
     import uvicorn
 
-    uvicorn.run("backstride.web.app:create_app", factory=True, host=host, port=port)
+    from backstride.cli.render import console
+    from backstride.services.container import Services
+    from backstride.services.demo import seed_demo
+    from backstride.web.config import ConfigError, WebConfig
+
+    if demo:
+        os.environ["BACKSTRIDE_DEMO"] = "1"
+    try:
+        config = WebConfig.from_env()
+    except ConfigError as exc:
+        raise fail(EXIT_CONTRACT, str(exc)) from None
+    # Migrate (and seed the demo) once, before any worker starts.
+    services = Services.open(config.settings)
+    try:
+        if config.demo:
+            seed_demo(services)
+    finally:
+        services.close()
+    console().print(f"Backstride is at http://{host}:{port}/ (Ctrl+C stops it)")
+    uvicorn.run(
+        "backstride.web.app:create_app", factory=True, host=host, port=port, workers=workers
+    )
 
 
 app.add_typer(db_app, name="db")

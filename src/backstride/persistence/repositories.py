@@ -58,6 +58,11 @@ def linked_people(session: Session, clinician_id: int) -> list[int]:
     return list(session.scalars(query.order_by(ClinicianLinkRow.person_id)))
 
 
+def clinicians_of(session: Session, person_id: int) -> list[int]:
+    query = select(ClinicianLinkRow.clinician_id).where(ClinicianLinkRow.person_id == person_id)
+    return list(session.scalars(query.order_by(ClinicianLinkRow.clinician_id)))
+
+
 def people(session: Session, ids: Sequence[int]) -> list[Person]:
     query = select(PersonRow).where(PersonRow.id.in_(ids)).order_by(PersonRow.id)
     return [_person(r) for r in session.scalars(query)]
@@ -345,6 +350,13 @@ def add_escalation(
 
 def escalations(session: Session, person_id: int) -> list[StoredEscalation]:
     query = select(EscalationRow).where(EscalationRow.person_id == person_id)
+    return [_escalation(r) for r in session.scalars(query.order_by(EscalationRow.id))]
+
+
+def open_escalations(session: Session, person_id: int) -> list[StoredEscalation]:
+    query = select(EscalationRow).where(
+        EscalationRow.person_id == person_id, EscalationRow.acknowledged_at.is_(None)
+    )
     return [_escalation(r) for r in session.scalars(query.order_by(EscalationRow.id))]
 
 

@@ -61,6 +61,8 @@ class PersonRow(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column()
+    # An argon2id hash (PHC string); None for a user who cannot sign in to the web app.
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True, default=None)
     __table_args__ = (CheckConstraint("role IN ('person', 'clinician', 'admin')", name="role"),)
 
 
@@ -140,3 +142,54 @@ class EscalationRow(Base):
     created_at: Mapped[datetime] = mapped_column()
     shown_at: Mapped[datetime | None] = mapped_column(nullable=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class AuthSessionRow(Base):
+    """A signed-in browser (kind ``web``) or API client (kind ``api``). Only a hash of the
+    token is kept, so a copy of the database signs nobody in."""
+
+    __tablename__ = "auth_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (CheckConstraint("kind IN ('web', 'api')", name="kind"),)
+
+
+class LoginFailureRow(Base):
+    """One failed sign-in, kept for rate limiting (by account name and by client address)."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)  # a hash: no names kept here
+    at: Mapped[datetime] = mapped_column()
+
+
+class OneTimeCodeRow(Base):
+    """A clinician's invitation code or an admin's password-reset code (hashed, expiring,
+    used once)."""
+
+    __tablename__ = "one_time_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    __table_args__ = (CheckConstraint("purpose IN ('invite', 'reset')", name="purpose"),)
+
+
+class AuditEventRow(Base):
+    """Who did what to whose record, and when (a clinician's change to a programme, say)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), nullable=True
+    )
+    actor_name: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]]
+    at: Mapped[datetime] = mapped_column()

@@ -174,6 +174,16 @@ class Records:
             doctor = self.person_in(session, clinician, Role.CLINICIAN)
             return repo.people(session, repo.linked_people(session, doctor.id))
 
+    def clinicians_of(self, name: str) -> list[Person]:
+        """The clinicians a person is linked to (who can see their records)."""
+        with self.store.transaction() as session:
+            patient = self.person_in(session, name, Role.PERSON)
+            return repo.people(session, repo.clinicians_of(session, patient.id))
+
+    def is_linked(self, clinician_id: int, person_id: int) -> bool:
+        with self.store.transaction() as session:
+            return person_id in repo.linked_people(session, clinician_id)
+
     # -- assessments and plans ----------------------------------------------------------
 
     def store_assessment(
@@ -304,6 +314,12 @@ class Records:
                 )
                 for person in people
             }
+
+    def open_escalations(self, name: str) -> list[StoredEscalation]:
+        """Escalations shown but not yet acknowledged (shown at the top of every page)."""
+        with self.store.transaction() as session:
+            person = self.person_in(session, name, Role.PERSON)
+            return repo.open_escalations(session, person.id)
 
     def acknowledge(self, name: str) -> int:
         with self.store.transaction() as session:

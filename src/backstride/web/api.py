@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
 
 from backstride import __version__
 from backstride.domain.answers import ContractError
 from backstride.services.assessments import AssessmentService
+from backstride.web.deps import WebApp
 
 router = APIRouter(prefix="/api/v1")
 
 
-def assessments(request: Request) -> AssessmentService:
+def assessments(web: WebApp) -> AssessmentService:
     """The assessment service the app was built with."""
-    service: AssessmentService = request.app.state.assessments
-    return service
+    return web.services.assessments
 
 
 Assessments = Annotated[AssessmentService, Depends(assessments)]

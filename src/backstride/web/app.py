@@ -1,16 +1,52 @@
-"""The app factory. Nothing is built at import: ``create_app`` takes what it needs."""
+"""The app factory. Nothing is built at import: ``create_app`` takes what it needs, or reads
+the environment (``BACKSTRIDE_DATABASE_URL``, ``BACKSTRIDE_SECRET_KEY``, ``BACKSTRIDE_DEMO``,
+``BACKSTRIDE_SECURE_COOKIES``, ``BACKSTRIDE_EMERGENCY_NUMBER``) when run by uvicorn."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backstride import __version__
-from backstride.services.assessments import AssessmentService, default_service
+from backstride.services.container import Services
 from backstride.web import api
+from backstride.web.config import WebConfig
+from backstride.web.deps import LoginRequiredError, Web, render, templates
+from backstride.web.pages import account, assess, auth, clinician, person, public
+from backstride.web.security import SecurityHeaders, Signer
+
+PAGE_ERRORS = {
+    400: "That request could not be understood.",
+    401: "Please sign in first.",
+    403: "You do not have access to this page.",
+    404: "There is no page here.",
+    405: "That action is not allowed here.",
+    422: "Some of what was sent could not be used.",
+}
 
 
-def create_app(assessments: AssessmentService | None = None) -> FastAPI:
-    """The Backstride web app over ``assessments`` (the built-in content by default)."""
+def create_app(config: WebConfig | None = None, services: Services | None = None) -> FastAPI:
+    """The Backstride web app. Without ``services`` it opens the database the config names
+    (bringing a new one to the newest schema) and closes it at shutdown."""
+    config = config or WebConfig.from_env()
+    config.check()
+    owned = services is None
+    services = services or Services.open(config.settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            services.close()
+
     app = FastAPI(
         title="Backstride",
         version=__version__,
@@ -22,7 +58,60 @@ def create_app(assessments: AssessmentService | None = None) -> FastAPI:
         # run time, so only the schema is served (/openapi.json).
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
-    app.state.assessments = assessments or default_service()
+    app.state.web = Web(
+        config=config,
+        services=services,
+        signer=Signer(config.secret_key),
+        templates=templates(),
+        emergency_number=os.environ.get("BACKSTRIDE_EMERGENCY_NUMBER", "112"),
+    )
+    static = resources.files("backstride.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
+    for pages in (public, assess, auth, account, person, clinician):
+        app.include_router(pages.router)
+    _error_handlers(app)
+    app.add_middleware(SecurityHeaders, hsts=config.secure)
     return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequiredError)
+    async def login_required(request: Request, exc: LoginRequiredError) -> Response:
+        return RedirectResponse(f"/login?next={exc.next_path}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
+        message = exc.detail if isinstance(exc, HTTPException) and exc.detail else None
+        return render(
+            request,
+            "error.html",
+            {
+                "status": exc.status_code,
+                "message": message or PAGE_ERRORS.get(exc.status_code, "Something went wrong."),
+            },
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        if _is_api(request):
+            return JSONResponse({"detail": detail}, status_code=422)
+        fields = ", ".join(str(e["loc"][-1]) for e in detail)
+        return render(
+            request,
+            "error.html",
+            {"status": 422, "message": f"Please check: {fields}."},
+            status_code=422,
+        )

@@ -1,0 +1,188 @@
+"""Reads and writes for accounts: passwords, sessions, one-time codes, login failures and the
+audit trail. Secrets arrive here already hashed; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from backstride.domain.diary import Person, Role
+from backstride.persistence.tables import (
+    AuditEventRow,
+    AuthSessionRow,
+    LoginFailureRow,
+    OneTimeCodeRow,
+    PersonRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    person_id: int
+    actor_name: str
+    action: str
+    detail: dict[str, Any]
+    at: datetime
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(row.id, row.name, Role(row.role), row.created_at)
+
+
+def credentials(session: Session, name: str) -> tuple[Person, str | None] | None:
+    row = session.scalars(select(PersonRow).where(PersonRow.name == name)).one_or_none()
+    return None if row is None else (_person(row), row.password_hash)
+
+
+def set_password_hash(session: Session, person_id: int, password_hash: str) -> None:
+    row = session.get(PersonRow, person_id)
+    if row is not None:
+        row.password_hash = password_hash
+
+
+def person_by_id(session: Session, person_id: int) -> Person | None:
+    row = session.get(PersonRow, person_id)
+    return None if row is None else _person(row)
+
+
+def delete_person(session: Session, person_id: int) -> None:
+    """Delete a person and, by cascade, everything stored about them."""
+    row = session.get(PersonRow, person_id)
+    if row is not None:
+        session.delete(row)
+
+
+# -- sessions -------------------------------------------------------------------------------
+
+
+def add_session(
+    session: Session,
+    token_hash: str,
+    person_id: int,
+    *,
+    kind: str,
+    now: datetime,
+    expires: datetime,
+) -> None:
+    row = AuthSessionRow(
+        token_hash=token_hash, person_id=person_id, kind=kind, created_at=now, expires_at=expires
+    )
+    session.add(row)
+
+
+def session_person(session: Session, token_hash: str, kind: str, now: datetime) -> Person | None:
+    query = (
+        select(PersonRow)
+        .join(AuthSessionRow, AuthSessionRow.person_id == PersonRow.id)
+        .where(
+            AuthSessionRow.token_hash == token_hash,
+            AuthSessionRow.kind == kind,
+            AuthSessionRow.expires_at > now,
+        )
+    )
+    row = session.scalars(query).one_or_none()
+    return None if row is None else _person(row)
+
+
+def delete_session(session: Session, token_hash: str) -> None:
+    session.execute(delete(AuthSessionRow).where(AuthSessionRow.token_hash == token_hash))
+
+
+def delete_sessions(session: Session, person_id: int) -> None:
+    session.execute(delete(AuthSessionRow).where(AuthSessionRow.person_id == person_id))
+
+
+def delete_expired_sessions(session: Session, now: datetime) -> None:
+    session.execute(delete(AuthSessionRow).where(AuthSessionRow.expires_at <= now))
+
+
+# -- login failures -------------------------------------------------------------------------
+
+
+def add_failure(session: Session, key: str, now: datetime) -> None:
+    session.add(LoginFailureRow(key=key, at=now))
+
+
+def count_failures(session: Session, key: str, since: datetime) -> int:
+    query = select(func.count()).where(LoginFailureRow.key == key, LoginFailureRow.at > since)
+    return int(session.scalar(query) or 0)
+
+
+def clear_failures(session: Session, key: str) -> None:
+    session.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
+
+
+def prune_failures(session: Session, before: datetime) -> None:
+    session.execute(delete(LoginFailureRow).where(LoginFailureRow.at <= before))
+
+
+# -- one-time codes -------------------------------------------------------------------------
+
+
+def add_code(
+    session: Session,
+    code_hash: str,
+    *,
+    purpose: str,
+    person_id: int,
+    now: datetime,
+    expires: datetime,
+) -> None:
+    session.add(
+        OneTimeCodeRow(
+            code_hash=code_hash,
+            purpose=purpose,
+            person_id=person_id,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+
+
+def use_code(session: Session, code_hash: str, purpose: str, now: datetime) -> int | None:
+    """Mark a valid, unused code as used and return whose it is; None when it is not valid."""
+    row = session.get(OneTimeCodeRow, code_hash)
+    if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= now:
+        return None
+    row.used_at = now
+    return row.person_id
+
+
+# -- audit ----------------------------------------------------------------------------------
+
+
+def add_audit(
+    session: Session,
+    person_id: int,
+    *,
+    actor: Person,
+    action: str,
+    detail: dict[str, Any],
+    now: datetime,
+) -> None:
+    session.add(
+        AuditEventRow(
+            person_id=person_id,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            action=action,
+            detail=detail,
+            at=now,
+        )
+    )
+
+
+def audit_events(session: Session, person_id: int) -> list[AuditEvent]:
+    query = (
+        select(AuditEventRow)
+        .where(AuditEventRow.person_id == person_id)
+        .order_by(AuditEventRow.at, AuditEventRow.id)
+    )
+    return [
+        AuditEvent(r.person_id, r.actor_name, r.action, r.detail, r.at)
+        for r in session.scalars(query)
+    ]

@@ -1,0 +1,277 @@
+"""Accounts: sign-up, sign-in with rate limiting, sessions and API tokens, invitation and
+password-reset codes, account deletion, and the audit trail.
+
+Passwords are hashed with argon2id (pwdlib). Session tokens and one-time codes are random;
+only their SHA-256 is stored. Sign-in failures say the same thing whether the name exists or
+not, and take about as long.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from backstride.domain.answers import ContractError, FieldError
+from backstride.domain.diary import Person, Role
+from backstride.persistence import accounts as repo
+from backstride.persistence import repositories as people_repo
+from backstride.persistence.accounts import AuditEvent
+from backstride.services.records import Clock, utc_now
+from backstride.services.store import Store
+
+MIN_PASSWORD_CHARS = 12  # OWASP ASVS 4.0.3, V2.1.1
+MAX_PASSWORD_CHARS = 128  # V2.1.2
+#: Codes are read aloud or typed from paper: no 0/O or 1/I/L to confuse.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10  # about 50 bits
+SESSION_KINDS = ("web", "api")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How long things last and how many failed sign-ins are tolerated."""
+
+    web_session: timedelta = timedelta(days=14)
+    api_token: timedelta = timedelta(hours=12)
+    invitation: timedelta = timedelta(days=14)
+    reset_code: timedelta = timedelta(hours=1)
+    failure_window: timedelta = timedelta(minutes=15)
+    max_failures_per_account: int = 5
+    max_failures_per_client: int = 30
+
+
+class SignInError(Exception):
+    """The name and password do not match an account (which one is wrong is not said)."""
+
+    message = "That name and password do not match an account."
+
+
+class TooManyAttemptsError(Exception):
+    """Too many failed sign-ins for this account or from this client, recently."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__("too many failed sign-ins")
+        self.retry_after_s = retry_after_s
+
+
+def default_hasher() -> PasswordHash:
+    """argon2id with the library's defaults (RFC 9106 second recommendation)."""
+    return PasswordHash((Argon2Hasher(),))
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    """Codes are typed by people: case, spaces and dashes do not matter."""
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def check_password(password: str, field: str = "password") -> None:
+    if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
+        raise ContractError(
+            (
+                FieldError(
+                    field,
+                    f"must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters "
+                    "(a few words together make a good one)",
+                ),
+            )
+        )
+
+
+def check_name(name: str) -> str:
+    clean = name.strip()
+    if not 1 <= len(clean) <= 100 or not clean.isprintable():
+        raise ContractError((FieldError("username", "must be 1 to 100 printable characters"),))
+    return clean
+
+
+class Accounts:
+    """Who may sign in, and as whom."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock = utc_now,
+        hasher: PasswordHash | None = None,
+        policy: Policy | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.hasher = hasher or default_hasher()
+        self.policy = policy or Policy()
+        # Verified when a name is unknown, so that a miss costs as long as a wrong password.
+        self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
+
+    # -- accounts -------------------------------------------------------------------------
+
+    def sign_up(self, name: str, password: str, role: Role = Role.PERSON) -> Person:
+        clean = check_name(name)
+        check_password(password)
+        password_hash = self.hasher.hash(password)
+        with self.store.transaction() as session:
+            if people_repo.find_person(session, clean) is not None:
+                raise ContractError((FieldError("username", "is taken: choose another"),))
+            person = people_repo.add_person(session, clean, role, self.clock())
+            repo.set_password_hash(session, person.id, password_hash)
+            return person
+
+    def set_password(self, name: str, password: str) -> None:
+        """Set a password (admin, CLI); every session of that account ends."""
+        check_password(password)
+        password_hash = self.hasher.hash(password)
+        with self.store.transaction() as session:
+            found = repo.credentials(session, name)
+            if found is None:
+                raise ContractError((FieldError("user", "no such user"),))
+            repo.set_password_hash(session, found[0].id, password_hash)
+            repo.delete_sessions(session, found[0].id)
+
+    def person(self, person_id: int) -> Person | None:
+        with self.store.transaction() as session:
+            return repo.person_by_id(session, person_id)
+
+    def delete_account(self, person: Person) -> None:
+        """Delete the account and everything stored about it (diary, plans, sessions)."""
+        with self.store.transaction() as session:
+            repo.delete_person(session, person.id)
+
+    # -- signing in -----------------------------------------------------------------------
+
+    def _keys(self, name: str, client: str) -> tuple[str, str]:
+        return _digest(f"account:{name.strip().casefold()}"), _digest(f"client:{client}")
+
+    def sign_in(self, name: str, password: str, client: str) -> Person:
+        """The account, or ``SignInError``/``TooManyAttemptsError``. ``client`` is the address
+        the attempt came from (for rate limiting only; it is stored hashed)."""
+        now = self.clock()
+        account_key, client_key = self._keys(name, client)
+        since = now - self.policy.failure_window
+        with self.store.transaction() as session:
+            if (
+                repo.count_failures(session, account_key, since)
+                >= self.policy.max_failures_per_account
+                or repo.count_failures(session, client_key, since)
+                >= self.policy.max_failures_per_client
+            ):
+                raise TooManyAttemptsError(int(self.policy.failure_window.total_seconds()))
+            found = repo.credentials(session, name.strip())
+        stored = found[1] if found is not None else None
+        valid, new_hash = self.hasher.verify_and_update(password, stored or self._dummy_hash)
+        with self.store.transaction() as session:
+            if found is None or stored is None or not valid:
+                repo.add_failure(session, account_key, now)
+                repo.add_failure(session, client_key, now)
+                raise SignInError(SignInError.message)
+            repo.clear_failures(session, account_key)
+            repo.prune_failures(session, since)
+            if new_hash is not None:
+                repo.set_password_hash(session, found[0].id, new_hash)
+            return found[0]
+
+    def open_session(self, person: Person, kind: str) -> str:
+        """A new random token for ``person``; only its hash is stored."""
+        if kind not in SESSION_KINDS:
+            raise ValueError(f"unknown session kind {kind!r}")
+        token = secrets.token_urlsafe(32)
+        now = self.clock()
+        lifetime = self.policy.web_session if kind == "web" else self.policy.api_token
+        with self.store.transaction() as session:
+            repo.delete_expired_sessions(session, now)
+            repo.add_session(
+                session, _digest(token), person.id, kind=kind, now=now, expires=now + lifetime
+            )
+        return token
+
+    def session_person(self, token: str, kind: str) -> Person | None:
+        with self.store.transaction() as session:
+            return repo.session_person(session, _digest(token), kind, self.clock())
+
+    def close_session(self, token: str) -> None:
+        with self.store.transaction() as session:
+            repo.delete_session(session, _digest(token))
+
+    # -- one-time codes -------------------------------------------------------------------
+
+    def _issue(self, person_id: int, purpose: str, lifetime: timedelta) -> str:
+        code = new_code()
+        now = self.clock()
+        with self.store.transaction() as session:
+            repo.add_code(
+                session,
+                _digest(normalise_code(code)),
+                purpose=purpose,
+                person_id=person_id,
+                now=now,
+                expires=now + lifetime,
+            )
+        return code
+
+    def invite(self, clinician: Person) -> str:
+        """An invitation code a clinician gives a person, to link them."""
+        if clinician.role is not Role.CLINICIAN:
+            raise ContractError((FieldError("user", "is not a clinician"),))
+        return self._issue(clinician.id, "invite", self.policy.invitation)
+
+    def accept_invitation(self, person: Person, code: str) -> Person:
+        """Link ``person`` to the clinician whose code this is; returns the clinician."""
+        now = self.clock()
+        with self.store.transaction() as session:
+            if person.role is not Role.PERSON:
+                raise ContractError((FieldError("code", "only people keeping a diary can link"),))
+            clinician_id = repo.use_code(session, _digest(normalise_code(code)), "invite", now)
+            clinician = None if clinician_id is None else repo.person_by_id(session, clinician_id)
+            if clinician is None:
+                raise ContractError(
+                    (FieldError("code", "is not valid: it may be mistyped, used or expired"),)
+                )
+            if person.id not in people_repo.linked_people(session, clinician.id):
+                people_repo.link(session, clinician.id, person.id, now)
+            return clinician
+
+    def reset_code(self, name: str) -> str:
+        """A one-time code (valid for an hour) with which ``name`` can set a new password."""
+        with self.store.transaction() as session:
+            found = repo.credentials(session, name)
+            if found is None:
+                raise ContractError((FieldError("user", "no such user"),))
+        return self._issue(found[0].id, "reset", self.policy.reset_code)
+
+    def reset_password(self, name: str, code: str, password: str) -> None:
+        """Set a new password with a reset code; every session of the account ends."""
+        check_password(password)
+        password_hash = self.hasher.hash(password)
+        with self.store.transaction() as session:
+            found = repo.credentials(session, name.strip())
+            owner = repo.use_code(session, _digest(normalise_code(code)), "reset", self.clock())
+            if found is None or owner != found[0].id:
+                raise ContractError(
+                    (FieldError("code", "is not valid for that name, or has expired"),)
+                )
+            repo.set_password_hash(session, owner, password_hash)
+            repo.delete_sessions(session, owner)
+
+    # -- the audit trail ------------------------------------------------------------------
+
+    def audit(self, subject_id: int, actor: Person, action: str, detail: dict[str, Any]) -> None:
+        with self.store.transaction() as session:
+            repo.add_audit(
+                session, subject_id, actor=actor, action=action, detail=detail, now=self.clock()
+            )
+
+    def audit_trail(self, subject_id: int) -> list[AuditEvent]:
+        with self.store.transaction() as session:
+            return repo.audit_events(session, subject_id)

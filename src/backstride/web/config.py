@@ -1,0 +1,58 @@
+"""Web settings from the environment, read by the app factory (never at import time).
+
+Outside demo mode a real secret is required: the app refuses to start with none, a short one
+or the demo's well-known one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from backstride.services.settings import Settings, get_settings
+
+#: Only ever used in demo mode, where everything is throwaway and labelled as such.
+DEMO_SECRET = "backstride-demo-secret-not-for-real-use-0000"  # noqa: S105 (refused outside demo)
+MIN_SECRET_CHARS = 32
+TRUE = {"1", "true", "yes", "on"}
+
+
+class ConfigError(Exception):
+    """A setting is missing or unsafe; the message names the environment variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    settings: Settings
+    secret_key: str
+    demo: bool = False
+    #: Cookies marked Secure and HSTS sent: set when served behind TLS.
+    secure: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> WebConfig:
+        env = os.environ if environ is None else environ
+        demo = env.get("BACKSTRIDE_DEMO", "").lower() in TRUE
+        secret = env.get("BACKSTRIDE_SECRET_KEY", "")
+        if not secret and demo:
+            secret = DEMO_SECRET
+        config = cls(
+            settings=get_settings(env),
+            secret_key=secret,
+            demo=demo,
+            secure=env.get("BACKSTRIDE_SECURE_COOKIES", "").lower() in TRUE,
+        )
+        config.check()
+        return config
+
+    def check(self) -> None:
+        if self.demo:
+            return
+        if len(self.secret_key) < MIN_SECRET_CHARS or self.secret_key == DEMO_SECRET:
+            raise ConfigError(
+                "BACKSTRIDE_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_CHARS} characters (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`), "
+                "or start with --demo for throwaway demo data"
+            )

@@ -1,0 +1,221 @@
+"""What every route needs: the services, who is asking, CSRF checks, and page rendering.
+
+``Annotated`` aliases keep routes short: a route asks for ``SignedIn`` or ``ClinicianUser``
+and gets the person, or the visitor is sent to sign in (pages) or answered 401 (API).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.templating import Jinja2Templates
+
+from backstride import __version__
+from backstride.domain.diary import Person, Role, StoredEscalation
+from backstride.services.container import Services
+from backstride.web.config import WebConfig
+from backstride.web.security import (
+    ANON_COOKIE,
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    Signer,
+    new_anonymous_id,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Web:
+    """Everything the app was built with (``app.state.web``)."""
+
+    config: WebConfig
+    services: Services
+    signer: Signer
+    templates: Jinja2Templates
+    emergency_number: str = "112"
+
+
+def templates() -> Jinja2Templates:
+    folder = resources.files("backstride.web") / "templates"
+    engine = Jinja2Templates(directory=str(folder))
+    engine.env.globals["version"] = __version__
+    return engine
+
+
+def get_web(request: Request) -> Web:
+    web: Web = request.app.state.web
+    return web
+
+
+WebApp = Annotated[Web, Depends(get_web)]
+
+
+@dataclass(slots=True)
+class Viewer:
+    """Who is asking: a signed-in person (web session) or an anonymous visitor."""
+
+    person: Person | None
+    session_token: str | None
+    anon_id: str
+    new_anon: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def binding(self) -> str:
+        """What this visitor's CSRF tokens are bound to."""
+        return self.session_token or self.anon_id
+
+
+def get_viewer(request: Request, web: WebApp) -> Viewer:
+    cached: Viewer | None = getattr(request.state, "viewer", None)
+    if cached is not None:
+        return cached
+    token = request.cookies.get(SESSION_COOKIE)
+    person = web.services.accounts.session_person(token, "web") if token else None
+    anon = request.cookies.get(ANON_COOKIE)
+    viewer = Viewer(
+        person=person,
+        session_token=token if person is not None else None,
+        anon_id=anon or new_anonymous_id(),
+        new_anon=not anon,
+    )
+    request.state.viewer = viewer
+    return viewer
+
+
+CurrentViewer = Annotated[Viewer, Depends(get_viewer)]
+
+
+class LoginRequiredError(Exception):
+    """A page needs a signed-in user; the handler redirects to /login?next=..."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__("sign-in required")
+        self.next_path = next_path
+
+
+def signed_in(request: Request, viewer: CurrentViewer) -> Person:
+    if viewer.person is None:
+        raise LoginRequiredError(request.url.path)
+    return viewer.person
+
+
+def _role(role: Role) -> Any:
+    def check(person: Annotated[Person, Depends(signed_in)]) -> Person:
+        if person.role is not role:
+            raise HTTPException(status_code=403, detail=f"this page is for a {role.value}")
+        return person
+
+    return check
+
+
+SignedIn = Annotated[Person, Depends(signed_in)]
+PersonUser = Annotated[Person, Depends(_role(Role.PERSON))]
+ClinicianUser = Annotated[Person, Depends(_role(Role.CLINICIAN))]
+AdminUser = Annotated[Person, Depends(_role(Role.ADMIN))]
+
+
+async def check_csrf(request: Request, viewer: CurrentViewer, web: WebApp) -> None:
+    """Every form POST carries the token rendered into it; otherwise 403."""
+    form = await request.form()
+    token = form.get(CSRF_FIELD)
+    if not isinstance(token, str) or not web.signer.check_csrf(viewer.binding, token):
+        raise HTTPException(
+            status_code=403,
+            detail="This form has expired or came from another site. Go back, reload the "
+            "page and try again.",
+        )
+
+
+CsrfChecked = Depends(check_csrf)
+
+# -- the JSON API's bearer tokens -------------------------------------------------------------
+
+bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/token")
+
+
+def api_user(
+    web: WebApp,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Person:
+    person = (
+        web.services.accounts.session_person(credentials.credentials, "api")
+        if credentials is not None
+        else None
+    )
+    if person is None:
+        raise HTTPException(
+            status_code=401,
+            detail="sign in first: POST /api/v1/token, then send 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return person
+
+
+ApiUser = Annotated[Person, Depends(api_user)]
+
+
+def api_person(person: ApiUser) -> Person:
+    if person.role is not Role.PERSON:
+        raise HTTPException(status_code=403, detail="only people keeping a diary have one")
+    return person
+
+
+ApiPerson = Annotated[Person, Depends(api_person)]
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+def open_escalations(web: Web, person: Person | None) -> list[StoredEscalation]:
+    if person is None or person.role is not Role.PERSON:
+        return []
+    return web.services.records.open_escalations(person.name)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A page, with what every page shows: who is signed in, the CSRF token for its forms,
+    the emergency note, open escalations and the demo label."""
+    web = get_web(request)
+    viewer = get_viewer(request, web)
+    page = {
+        "viewer": viewer,
+        "user": viewer.person,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": web.signer.csrf_token(viewer.binding),
+        "demo": web.config.demo,
+        "emergency_number": web.emergency_number,
+        "escalations": open_escalations(web, viewer.person),
+        "path": request.url.path,
+    }
+    page.update(context or {})
+    response = web.templates.TemplateResponse(request, template, page, status_code=status_code)
+    response.headers["cache-control"] = "no-store"  # pages show health data: never cache
+    if viewer.new_anon:
+        set_cookie(response, web, ANON_COOKIE, viewer.anon_id, max_age=None)
+    return response
+
+
+def set_cookie(response: Response, web: Web, name: str, value: str, *, max_age: int | None) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=web.config.secure,
+        path="/",
+    )
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

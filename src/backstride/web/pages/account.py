@@ -1,0 +1,107 @@
+"""Everyone's account page: linking to a clinician, invitation codes, the record of who saw
+or changed your data, exporting everything, and deleting the account."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from backstride.domain.answers import ContractError
+from backstride.domain.diary import Role
+from backstride.services.accounts import SignInError, TooManyAttemptsError
+from backstride.web.deps import (
+    ClinicianUser,
+    CsrfChecked,
+    PersonUser,
+    SignedIn,
+    WebApp,
+    client_address,
+    render,
+)
+from backstride.web.security import SESSION_COOKIE
+
+router = APIRouter(include_in_schema=False)
+
+
+def _account_page(
+    request: Request,
+    web: WebApp,
+    user: SignedIn,
+    *,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    code: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context: dict[str, object] = {
+        "title": "Your account",
+        "errors": errors or {},
+        "notice": notice,
+        "code": code,
+    }
+    if user.role is Role.PERSON:
+        context["clinicians"] = web.services.records.clinicians_of(user.name)
+        context["audit"] = web.services.accounts.audit_trail(user.id)
+    elif user.role is Role.CLINICIAN:
+        context["patients"] = web.services.records.linked_people(user.name)
+    return render(request, "account.html", context, status_code=status_code)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, web: WebApp, user: SignedIn) -> HTMLResponse:
+    return _account_page(request, web, user)
+
+
+@router.post("/account/link", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def link(
+    request: Request, web: WebApp, user: PersonUser, code: Annotated[str, Form(max_length=40)]
+) -> HTMLResponse:
+    try:
+        clinician = web.services.accounts.accept_invitation(user, code)
+    except ContractError as exc:
+        errors = {e.field: e.message for e in exc.errors}
+        return _account_page(request, web, user, errors=errors, status_code=422)
+    notice = f"You are now linked to {clinician.name}, who can see your diary and programme."
+    return _account_page(request, web, user, notice=notice)
+
+
+@router.post("/account/invite", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def invite(request: Request, web: WebApp, user: ClinicianUser) -> HTMLResponse:
+    code = web.services.accounts.invite(user)
+    return _account_page(request, web, user, code=code)
+
+
+@router.get("/account/export.json")
+def export(web: WebApp, user: PersonUser) -> Response:
+    """Everything stored about the person: a FHIR R4B bundle (diary, assessments, plan)."""
+    bundle = web.services.reports.fhir_bundle(user.name)
+    return Response(
+        json.dumps(bundle, indent=2, ensure_ascii=False),
+        media_type="application/fhir+json",
+        headers={
+            "content-disposition": 'attachment; filename="backstride-my-data.json"',
+            "cache-control": "no-store",
+        },
+    )
+
+
+@router.post("/account/delete", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def delete(
+    request: Request,
+    web: WebApp,
+    user: SignedIn,
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Delete the account and everything stored about it; the password confirms it."""
+    try:
+        web.services.accounts.sign_in(user.name, password, client_address(request))
+    except (SignInError, TooManyAttemptsError):
+        errors = {"delete_password": "That password is not right. Nothing was deleted."}
+        return _account_page(request, web, user, errors=errors, status_code=422)
+    web.services.accounts.delete_account(user)
+    response = RedirectResponse("/?deleted=1", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
