@@ -1,5 +1,5 @@
 # Backstride: two commands on a fresh machine.
-#   make run   set everything up and start Backstride
+#   make run   set everything up and start the web app at http://127.0.0.1:8000
 #   make test  set everything up and run every check and test
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -12,8 +12,9 @@ FULL_COVERAGE := */backstride/triage/*,*/backstride/content/*,*/backstride/progr
 
 .PHONY: run test setup system lint typecheck docs bench audit clean
 
-$(STAMP): pyproject.toml scripts/setup-system.sh
+$(STAMP): pyproject.toml package.json package-lock.json scripts/setup-system.sh scripts/vendor-assets.sh
 	bash scripts/setup-system.sh
+	bash scripts/vendor-assets.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
@@ -21,8 +22,9 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 
 setup: $(STAMP)
 
+# The web app on the embedded SQLite database, with a labelled demo clinician and person.
 run: setup
-	$(BIN)/backstride assess --interactive
+	$(BIN)/backstride serve --demo
 
 lint: setup
 	$(BIN)/ruff check src tests bench
@@ -53,4 +55,4 @@ audit: setup
 	$(BIN)/python -m tests.vignettes.audit
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage build dist
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage build dist node_modules src/backstride/web/static/vendor
