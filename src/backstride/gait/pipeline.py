@@ -1,0 +1,335 @@
+"""The whole analysis: recording in, walking bouts, steps and their parameters out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+import numpy as np
+
+from backstride.gait.detection import StepDetector
+from backstride.gait.errors import GaitInputError
+from backstride.gait.parameters import Regularity, ZijlstraStepLength
+from backstride.gait.preprocess import Resampler, VerticalAcceleration
+from backstride.gait.readers import Format, read_recording
+from backstride.gait.recording import Recording, from_arrays
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+# Quality thresholds. They describe the recording, not the person.
+MIN_RECORDING_S = 10.0  # shorter recordings cannot hold a walking test
+MIN_DEVICE_RATE_HZ = 20.0  # below this the step band (up to 3 Hz) is poorly sampled
+PHONE_MOVED_DEG = 30.0  # a change of the phone's tilt between bouts larger than this
+MIN_HEIGHT_M, MAX_HEIGHT_M = 0.5, 2.5
+
+
+@dataclass(frozen=True)
+class QualityFlag:
+    """Something about the recording that limits how far its results can be trusted."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Bout:
+    """One walking bout: at least two strides without a pause."""
+
+    start_s: float
+    end_s: float
+    steps: int
+    cadence_spm: float
+    step_time_s: float
+    stride_time_s: float
+    speed_mps: float | None
+    stride_length_m: float | None
+    distance_m: float | None
+    step_regularity: float | None
+    stride_regularity: float | None
+    symmetry: float | None
+
+    @property
+    def duration_s(self) -> float:
+        """Time from the first to the last initial contact."""
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The recording's walking, over all bouts."""
+
+    walking_s: float
+    steps: int
+    cadence_spm: float | None
+    speed_mps: float | None
+    distance_m: float | None
+
+
+@dataclass(frozen=True)
+class GaitResult:
+    """What one recording shows. ``to_dict`` gives the JSON contract of ``gait analyze``."""
+
+    sampling_rate_hz: float
+    initial_contacts_s: tuple[float, ...]
+    step_lengths_m: tuple[float, ...] | None
+    bouts: tuple[Bout, ...]
+    summary: Summary
+    quality: tuple[QualityFlag, ...]
+    source: str
+    acc_unit: str
+    gravity_included: bool
+    duration_s: float
+    extras: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: contacts, bouts, summary, quality and the sampling rate."""
+        return {
+            "sampling_rate_hz": round(self.sampling_rate_hz, 2),
+            "source": self.source,
+            "acc_unit": self.acc_unit,
+            "gravity_included": self.gravity_included,
+            "duration_s": round(self.duration_s, 2),
+            "initial_contacts_s": [round(t, 3) for t in self.initial_contacts_s],
+            "bouts": [
+                {
+                    "start_s": round(b.start_s, 3),
+                    "end_s": round(b.end_s, 3),
+                    "steps": b.steps,
+                    "cadence_spm": _round(b.cadence_spm, 1),
+                    "step_time_s": _round(b.step_time_s, 3),
+                    "stride_time_s": _round(b.stride_time_s, 3),
+                    "speed_mps": _round(b.speed_mps, 3),
+                    "stride_length_m": _round(b.stride_length_m, 3),
+                    "distance_m": _round(b.distance_m, 2),
+                    "step_regularity": _round(b.step_regularity, 3),
+                    "stride_regularity": _round(b.stride_regularity, 3),
+                    "symmetry": _round(b.symmetry, 3),
+                }
+                for b in self.bouts
+            ],
+            "summary": {
+                "walking_s": round(self.summary.walking_s, 2),
+                "steps": self.summary.steps,
+                "cadence_spm": _round(self.summary.cadence_spm, 1),
+                "speed_mps": _round(self.summary.speed_mps, 3),
+                "distance_m": _round(self.summary.distance_m, 2),
+            },
+            "quality": [{"code": q.code, "message": q.message} for q in self.quality],
+        }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+class GaitPipeline:
+    """Resample, find the vertical, detect steps and bouts, compute their parameters.
+
+    Shaped like the algorithms of mobgap (Küderle A et al. mobgap, JOSS 2024): parameters
+    in ``__init__``, one action method (``run``) that stores its result in ``result_`` and
+    returns ``self``.
+
+    Parameters
+    ----------
+    height_m
+        Body height; without it, step length, speed and distance are not estimated.
+    resampler, vertical, step_detector, regularity, step_length
+        The parts, each with its own parameters.
+    """
+
+    def __init__(
+        self,
+        *,
+        height_m: float | None = None,
+        resampler: Resampler | None = None,
+        vertical: VerticalAcceleration | None = None,
+        step_detector: StepDetector | None = None,
+        regularity: Regularity | None = None,
+        step_length: ZijlstraStepLength | None = None,
+    ) -> None:
+        self.height_m = height_m
+        self.resampler = resampler
+        self.vertical = vertical
+        self.step_detector = step_detector
+        self.regularity = regularity
+        self.step_length = step_length
+
+    def run(self, recording: Recording) -> Self:
+        """Analyse ``recording``; the result is in ``result_``."""
+        height = self.height_m
+        if height is not None and not MIN_HEIGHT_M <= height <= MAX_HEIGHT_M:
+            raise GaitInputError(f"height_m: must be between {MIN_HEIGHT_M} and {MAX_HEIGHT_M}")
+        resampled = (self.resampler or Resampler()).resample(recording)
+        fs = (self.resampler or Resampler()).target_rate_hz
+        vertical = (self.vertical or VerticalAcceleration()).estimate(
+            resampled.acc_mps2_, sampling_rate_hz=fs, gravity_included=recording.gravity_included
+        )
+        detector = (self.step_detector or StepDetector()).detect(
+            vertical.vertical_mps2_, sampling_rate_hz=fs, valid=resampled.valid_
+        )
+        t_s = resampled.t_s_
+        bouts: list[Bout] = []
+        lengths: list[NDArray[np.float64]] = []
+        tilts: list[NDArray[np.float64]] = []
+        for contacts in detector.bouts_:
+            bout, step_lengths = self._bout(vertical.vertical_mps2_, contacts, t_s, fs)
+            bouts.append(bout)
+            if step_lengths is not None:
+                lengths.append(step_lengths)
+            tilts.append(np.median(vertical.gravity_unit_[contacts[0] : contacts[-1] + 1], axis=0))
+        self.result_ = GaitResult(
+            sampling_rate_hz=recording.device_rate_hz,
+            initial_contacts_s=tuple(float(t) for t in t_s[detector.initial_contacts_]),
+            step_lengths_m=(
+                tuple(float(v) for part in lengths for v in (*part, np.nan))
+                if height is not None
+                else None
+            ),
+            bouts=tuple(bouts),
+            summary=_summary(bouts),
+            quality=_quality(recording, resampled.gaps_s_, vertical.from_movement_, bouts, tilts)
+            + (() if height is not None else (_NO_HEIGHT,)),
+            source=recording.source,
+            acc_unit=recording.acc_unit,
+            gravity_included=recording.gravity_included,
+            duration_s=recording.duration_s,
+        )
+        return self
+
+    def _bout(
+        self,
+        vertical: NDArray[np.float64],
+        contacts: NDArray[np.intp],
+        t_s: NDArray[np.float64],
+        fs: float,
+    ) -> tuple[Bout, NDArray[np.float64] | None]:
+        pad = int(0.5 * fs)
+        start = max(int(contacts[0]) - pad, 0)
+        end = min(int(contacts[-1]) + pad, vertical.shape[0])
+        segment = vertical[start:end]
+        reg = (self.regularity or Regularity()).calculate(segment, sampling_rate_hz=fs)
+        step_times = np.diff(t_s[contacts])
+        step_time = float(np.median(step_times))
+        duration = float(t_s[contacts[-1]] - t_s[contacts[0]])
+        cadence = 60.0 * (contacts.shape[0] - 1) / duration
+        speed = stride_length = distance = None
+        step_lengths = None
+        if self.height_m is not None:
+            model = (self.step_length or ZijlstraStepLength()).calculate(
+                segment, contacts - start, sampling_rate_hz=fs, height_m=self.height_m
+            )
+            step_lengths = model.step_length_m_
+            distance = float(step_lengths.sum())
+            speed = distance / duration
+            stride_length = 2.0 * float(step_lengths.mean())
+        bout = Bout(
+            start_s=float(t_s[contacts[0]]),
+            end_s=float(t_s[contacts[-1]]),
+            steps=int(contacts.shape[0] - 1),
+            cadence_spm=cadence,
+            step_time_s=step_time,
+            stride_time_s=2.0 * step_time,
+            speed_mps=speed,
+            stride_length_m=stride_length,
+            distance_m=distance,
+            step_regularity=reg.step_regularity_,
+            stride_regularity=reg.stride_regularity_,
+            symmetry=reg.symmetry_,
+        )
+        return bout, step_lengths
+
+
+_NO_HEIGHT = QualityFlag(
+    "height_unknown", "No body height given: speed and distance not estimated."
+)
+
+
+def _summary(bouts: list[Bout]) -> Summary:
+    walking_s = sum(b.duration_s for b in bouts)
+    steps = sum(b.steps for b in bouts)
+    distances = [b.distance_m for b in bouts if b.distance_m is not None]
+    distance = sum(distances) if distances and len(distances) == len(bouts) else None
+    return Summary(
+        walking_s=walking_s,
+        steps=steps,
+        cadence_spm=60.0 * steps / walking_s if walking_s > 0 else None,
+        speed_mps=distance / walking_s if distance is not None and walking_s > 0 else None,
+        distance_m=distance,
+    )
+
+
+def _quality(
+    recording: Recording,
+    gaps_s: list[tuple[float, float]],
+    from_movement: bool,
+    bouts: list[Bout],
+    tilts: list[NDArray[np.float64]],
+) -> tuple[QualityFlag, ...]:
+    flags: list[QualityFlag] = []
+    if recording.duration_s < MIN_RECORDING_S:
+        flags.append(
+            QualityFlag("too_short", f"The recording is shorter than {MIN_RECORDING_S:.0f} s.")
+        )
+    if not bouts:
+        flags.append(QualityFlag("no_walking", "No walking bout of two strides or more found."))
+    if recording.device_rate_hz < MIN_DEVICE_RATE_HZ:
+        flags.append(
+            QualityFlag(
+                "low_sampling_rate",
+                f"The sensor sampled below {MIN_DEVICE_RATE_HZ:.0f} Hz: steps may be missed.",
+            )
+        )
+    if gaps_s:
+        flags.append(
+            QualityFlag(
+                "sampling_gaps",
+                f"{len(gaps_s)} gap(s) in the samples; no steps are counted inside them.",
+            )
+        )
+    if from_movement:
+        flags.append(
+            QualityFlag(
+                "no_gravity",
+                "The acceleration has no gravity in it: the vertical was found from movement.",
+            )
+        )
+    if len(tilts) > 1:
+        reference = tilts[0] / np.linalg.norm(tilts[0])
+        cosines = [float(reference @ (t / np.linalg.norm(t))) for t in tilts[1:]]
+        if min(cosines) < np.cos(np.radians(PHONE_MOVED_DEG)):
+            flags.append(
+                QualityFlag(
+                    "phone_moved",
+                    f"The phone's tilt changed by more than {PHONE_MOVED_DEG:.0f}° between "
+                    "walking bouts: it may have moved on the belt.",
+                )
+            )
+    return tuple(flags)
+
+
+def analyse(recording: Recording, *, height_m: float | None = None) -> GaitResult:
+    """Analyse a recording with the default pipeline."""
+    return GaitPipeline(height_m=height_m).run(recording).result_
+
+
+def analyse_arrays(
+    t_s: ArrayLike,
+    acc: ArrayLike,
+    gyr_dps: ArrayLike | None = None,
+    *,
+    height_m: float | None = None,
+) -> GaitResult:
+    """Analyse samples already in memory (for example a browser's DeviceMotion upload).
+
+    ``acc`` is ``(n, 3)`` in m/s² (or g: detected), with gravity; ``gyr_dps`` in deg/s.
+    """
+    return analyse(from_arrays(t_s, acc, gyr_dps), height_m=height_m)
+
+
+def analyse_file(
+    path: Path | str, *, file_format: Format = "auto", height_m: float | None = None
+) -> GaitResult:
+    """Read a file (see :func:`~backstride.gait.readers.read_recording`) and analyse it."""
+    return analyse(read_recording(Path(path), file_format), height_m=height_m)

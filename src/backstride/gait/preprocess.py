@@ -1,0 +1,136 @@
+"""Resampling onto a regular grid, and the vertical direction from gravity or movement."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+import numpy as np
+from scipy import signal
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from backstride.gait.recording import Recording
+
+
+class Resampler:
+    """Put irregular samples (phones and browsers jitter) on a regular time grid.
+
+    Samples are linearly interpolated onto ``target_rate_hz``. Where two samples are more
+    than ``max_gap_s`` apart the data are missing rather than jittered: the grid points in
+    between are marked invalid and reported in ``gaps_s_``.
+
+    Parameters
+    ----------
+    target_rate_hz
+        The rate of the regular grid.
+    max_gap_s
+        The longest interval between samples that is still bridged by interpolation.
+
+    Attributes
+    ----------
+    t_s_, acc_mps2_, gyr_dps_
+        The resampled time stamps, acceleration and angular rate (``None`` if absent).
+    valid_
+        ``False`` at grid points inside a sampling gap.
+    gaps_s_
+        ``(start_s, end_s)`` of each gap.
+    """
+
+    def __init__(self, target_rate_hz: float = 100.0, max_gap_s: float = 0.5) -> None:
+        self.target_rate_hz = target_rate_hz
+        self.max_gap_s = max_gap_s
+
+    def resample(self, recording: Recording) -> Self:
+        """Resample ``recording``; results in the attributes ending in ``_``."""
+        t_in = recording.t_s
+        n = int(np.floor((t_in[-1] - t_in[0]) * self.target_rate_hz)) + 1
+        t_out = t_in[0] + np.arange(n) / self.target_rate_hz
+        self.t_s_ = t_out
+        self.acc_mps2_ = _interp_columns(t_out, t_in, recording.acc_mps2)
+        self.gyr_dps_ = (
+            None if recording.gyr_dps is None else _interp_columns(t_out, t_in, recording.gyr_dps)
+        )
+        gap_index = np.flatnonzero(np.diff(t_in) > self.max_gap_s)
+        self.gaps_s_ = [(float(t_in[i]), float(t_in[i + 1])) for i in gap_index]
+        valid = np.ones(n, dtype=bool)
+        for start_s, end_s in self.gaps_s_:
+            valid[(t_out > start_s) & (t_out < end_s)] = False
+        self.valid_ = valid
+        return self
+
+
+def _interp_columns(
+    t_out: NDArray[np.float64], t_in: NDArray[np.float64], values: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    out = np.empty((t_out.shape[0], values.shape[1]))
+    for axis in range(values.shape[1]):
+        out[:, axis] = np.interp(t_out, t_in, values[:, axis])
+    return out
+
+
+class VerticalAcceleration:
+    """The vertical acceleration of the lower back, whatever way up the phone is worn.
+
+    With gravity in the signal, the vertical is the direction of the low-passed
+    acceleration (gravity), followed sample by sample so that a phone that tilts is
+    followed (Moe-Nilssen 1998, "A new method for evaluating motor control in gait under
+    real-life environmental conditions. Part 1", Clin Biomech 13:320-327). The result is
+    the projection of the acceleration on that direction minus gravity, so it is the same
+    for any orientation and any rotation about the vertical.
+
+    Without gravity ("linear acceleration"), the vertical is taken from movement: the
+    principal direction of the walking-band acceleration (at the lower back the vertical
+    oscillation dominates), its sign chosen so that heel-strike peaks are positive
+    (positive skewness). ``from_movement_`` reports this, less reliable, case.
+
+    Parameters
+    ----------
+    gravity_cutoff_hz
+        Low-pass cut-off that separates gravity from movement.
+
+    Attributes
+    ----------
+    vertical_mps2_
+        Vertical acceleration without gravity, positive upwards.
+    gravity_unit_
+        The unit vertical direction per sample in the sensor's axes.
+    from_movement_
+        Whether the vertical was found from movement (no gravity in the signal).
+    """
+
+    def __init__(self, gravity_cutoff_hz: float = 0.25) -> None:
+        self.gravity_cutoff_hz = gravity_cutoff_hz
+
+    def estimate(
+        self, acc_mps2: NDArray[np.float64], *, sampling_rate_hz: float, gravity_included: bool
+    ) -> Self:
+        """Estimate the vertical; results in the attributes ending in ``_``."""
+        if gravity_included:
+            sos = signal.butter(2, self.gravity_cutoff_hz, "low", fs=sampling_rate_hz, output="sos")
+            gravity = _filtfilt(sos, acc_mps2)
+            norm = np.linalg.norm(gravity, axis=1, keepdims=True)
+            unit = gravity / np.maximum(norm, 1e-9)
+            self.vertical_mps2_ = np.einsum("ij,ij->i", acc_mps2, unit) - norm[:, 0]
+            self.gravity_unit_ = unit
+            self.from_movement_ = False
+            return self
+        sos = signal.butter(2, (0.5, 3.0), "bandpass", fs=sampling_rate_hz, output="sos")
+        band = _filtfilt(sos, acc_mps2)
+        _, _, vt = np.linalg.svd(band[:: max(1, band.shape[0] // 200_000)], full_matrices=False)
+        axis = vt[0]
+        vertical = acc_mps2 @ axis
+        centred = vertical - vertical.mean()
+        if float(np.mean(centred**3)) < 0:
+            axis = -axis
+            vertical = -vertical
+        self.vertical_mps2_ = vertical - vertical.mean()
+        self.gravity_unit_ = np.broadcast_to(axis, acc_mps2.shape)
+        self.from_movement_ = True
+        return self
+
+
+def _filtfilt(sos: NDArray[np.float64], values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Zero-phase filter along time; short inputs are padded as far as they allow."""
+    padlen = min(3 * (2 * sos.shape[0] + 1), values.shape[0] - 1)
+    return np.asarray(signal.sosfiltfilt(sos, values, axis=0, padlen=padlen), dtype=np.float64)
