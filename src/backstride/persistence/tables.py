@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -129,6 +130,23 @@ class DiaryEntryRow(Base):
         CheckConstraint("walk_minutes >= 0", name="walk_minutes"),
         CheckConstraint("walk_tolerance_min IS NULL OR walk_tolerance_min >= 0", name="tolerance"),
         CheckConstraint("steps IS NULL OR steps >= 0", name="steps"),
+    )
+
+
+class ExerciseSessionRow(Base):
+    """An exercise marked done on the programme page, kept until (and after) that day's
+    check-in, which takes them in."""
+
+    __tablename__ = "exercise_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    exercise_id: Mapped[str] = mapped_column(String(60))
+    pain_during: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (
+        Index("ix_exercise_sessions_person_day", "person_id", "day"),
+        CheckConstraint("pain_during IS NULL OR pain_during BETWEEN 0 AND 10", name="pain"),
     )
 
 
