@@ -88,6 +88,10 @@ class _EntryInput(BaseModel):
     note: str = Field(default="", max_length=MAX_NOTE_CHARS)
 
 
+class EntryLockedError(ContractError):
+    """A past day's check-in exists: it could be changed only on that day."""
+
+
 def validate_entry(raw: dict[str, Any], today: date) -> DiaryEntry:
     """A ``DiaryEntry`` from raw values, or ``ContractError`` naming every bad field."""
     try:
@@ -221,7 +225,7 @@ class Records:
             person = self.person_in(session, name, Role.PERSON)
             existing = repo.find_entry_row(session, person.id, entry.day)
             if existing is not None and entry.day != now.astimezone().date():
-                raise ContractError(
+                raise EntryLockedError(
                     (
                         FieldError(
                             "date", "that day's check-in exists and can only be changed that day"
