@@ -69,7 +69,12 @@ class Summary:
 
 @dataclass(frozen=True)
 class GaitResult:
-    """What one recording shows. ``to_dict`` gives the JSON contract of ``gait analyze``."""
+    """What one recording shows. ``to_dict`` gives the JSON contract of ``gait analyze``.
+
+    Times are on the recording's own clock. ``step_lengths_m`` has one value per initial
+    contact: the length of the step it begins (``nan`` for the last contact of a bout), or
+    is ``None`` without a body height.
+    """
 
     sampling_rate_hz: float
     initial_contacts_s: tuple[float, ...]

@@ -64,7 +64,9 @@ def _as_matrix(name: str, values: ArrayLike, n: int | None) -> NDArray[np.float6
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
         raise GaitInputError(f"{name}: must be numbers") from None
-    if array.ndim == 1 and n is None:
+    if n is None:
+        if array.ndim != 1:
+            raise GaitInputError(f"{name}: must be one time stamp per sample")
         return array
     if array.ndim != 2 or array.shape[1] != 3:
         raise GaitInputError(f"{name}: must have three axes (x, y, z) per sample")
@@ -101,11 +103,10 @@ def from_arrays(
     This is the entry point for a browser upload (DeviceMotion: ``t_s``, acceleration
     including gravity in m/s², rotation rate in deg/s). Samples are sorted by time and
     repeated time stamps dropped (browsers and phones jitter); the acceleration unit is
-    detected unless ``acc_unit`` (``"m/s²"`` or ``"g"``) is given.
+    detected unless ``acc_unit`` (``"m/s²"`` or ``"g"``) is given. Acceleration declared
+    without gravity (``gravity_included=False``) is taken to be in m/s².
     """
     times = _as_matrix("t_s", t_s, None)
-    if times.ndim != 1:
-        raise GaitInputError("t_s: must be one time stamp per sample")
     n = times.shape[0]
     if n < _MIN_SAMPLES:
         raise GaitInputError(f"recording: fewer than {_MIN_SAMPLES} samples")
@@ -124,7 +125,10 @@ def from_arrays(
     acc_array = acc_array[order]
     if gyr_array is not None:
         gyr_array = gyr_array[order]
-    if acc_unit is None:
+    if acc_unit is None and gravity_included is False:
+        # Linear acceleration is near zero in any unit; phones report it in m/s².
+        factor, unit, has_gravity = 1.0, "m/s²", False
+    elif acc_unit is None:
         factor, unit, has_gravity = detect_acc_unit(acc_array)
     elif acc_unit in ("g", "m/s²"):
         factor = STANDARD_GRAVITY_MPS2 if acc_unit == "g" else 1.0

@@ -1,0 +1,71 @@
+"""Autocorrelation regularity and the inverted pendulum on signals with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backstride.gait.parameters import Regularity, ZijlstraStepLength, unbiased_autocorrelation
+
+FS = 100.0
+
+
+def test_unbiased_autocorrelation_of_a_sine_peaks_at_its_period() -> None:
+    t = np.arange(0, 10, 1 / FS)
+    ac = unbiased_autocorrelation(np.sin(2 * np.pi * 2 * t), 200)
+    assert ac[0] == pytest.approx(1.0)
+    assert ac[50] == pytest.approx(1.0, abs=0.01)  # one period (0.5 s) later
+    assert ac[25] == pytest.approx(-1.0, abs=0.01)
+
+
+def test_constant_signal_has_no_autocorrelation() -> None:
+    np.testing.assert_array_equal(unbiased_autocorrelation(np.ones(50), 10), np.zeros(11))
+
+
+def test_symmetric_steps_give_regularity_and_symmetry_near_one() -> None:
+    t = np.arange(0, 10, 1 / FS)
+    reg = Regularity().calculate(np.sin(2 * np.pi * 1.8 * t), sampling_rate_hz=FS)
+    assert reg.step_period_s_ == pytest.approx(1 / 1.8, abs=0.01)
+    assert reg.step_regularity_ == pytest.approx(1.0, abs=0.02)
+    assert reg.symmetry_ == pytest.approx(1.0, abs=0.03)
+
+
+def test_limping_steps_lower_step_regularity_not_stride_regularity() -> None:
+    t = np.arange(0, 12, 1 / FS)
+    step_hz = 1.8
+    # Every other step weaker: a component at half the step frequency.
+    x = np.sin(2 * np.pi * step_hz * t) + 0.6 * np.sin(np.pi * step_hz * t)
+    reg = Regularity().calculate(x, sampling_rate_hz=FS)
+    assert reg.step_period_s_ == pytest.approx(1 / step_hz, abs=0.02)
+    assert reg.stride_regularity_ is not None
+    assert reg.step_regularity_ is not None
+    assert reg.stride_regularity_ > 0.9
+    assert reg.step_regularity_ < 0.8
+    assert reg.symmetry_ is not None
+    assert reg.symmetry_ < 0.9
+
+
+def test_no_periodicity_gives_no_step_period() -> None:
+    reg = Regularity().calculate(np.linspace(0, 1, 300) ** 2, sampling_rate_hz=FS)
+    assert reg.step_period_s_ is None
+    assert reg.symmetry_ is None
+
+
+def test_zijlstra_recovers_the_pendulum_step_length() -> None:
+    # Vertical position h/2 * cos: the range within each step (half a period) is h.
+    step_hz, h = 2.0, 0.03
+    t = np.arange(0, 10, 1 / FS)
+    acc = -(h / 2) * (2 * np.pi * step_hz) ** 2 * np.cos(2 * np.pi * step_hz * t)
+    contacts = np.arange(100, 900, int(FS / step_hz))
+    model = ZijlstraStepLength().calculate(acc, contacts, sampling_rate_hz=FS, height_m=1.8)
+    leg = 0.53 * 1.8
+    expected = 1.25 * 2 * np.sqrt(2 * leg * h - h**2)
+    np.testing.assert_allclose(model.step_length_m_, expected, rtol=0.05)
+    assert model.step_length_m_.shape == (contacts.shape[0] - 1,)
+
+
+def test_zijlstra_with_one_contact_has_no_steps() -> None:
+    model = ZijlstraStepLength().calculate(
+        np.zeros(100), np.array([10]), sampling_rate_hz=FS, height_m=1.7
+    )
+    assert model.step_length_m_.shape == (0,)
