@@ -19,6 +19,7 @@ from backstride.cli.common import (
     fail,
     open_records,
 )
+from backstride.cli.gait import gait_app
 from backstride.cli.records import db_app, diary_app, user_app
 
 app = typer.Typer(
@@ -342,6 +343,7 @@ def serve(
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(diary_app, name="diary")
+app.add_typer(gait_app, name="gait")
 
 content_app = typer.Typer(help="Check and review the clinical content.", no_args_is_help=True)
 app.add_typer(content_app, name="content")
