@@ -171,11 +171,13 @@ class Accounts:
             found = repo.credentials(session, name.strip())
         stored = found[1] if found is not None else None
         valid, new_hash = self.hasher.verify_and_update(password, stored or self._dummy_hash)
-        with self.store.transaction() as session:
-            if found is None or stored is None or not valid:
+        if found is None or stored is None or not valid:
+            # Committed before raising: an error inside the transaction would roll it back.
+            with self.store.transaction() as session:
                 repo.add_failure(session, account_key, now)
                 repo.add_failure(session, client_key, now)
-                raise SignInError(SignInError.message)
+            raise SignInError(SignInError.message)
+        with self.store.transaction() as session:
             repo.clear_failures(session, account_key)
             repo.prune_failures(session, since)
             if new_hash is not None:
