@@ -235,10 +235,11 @@ class Records:
             repo.save_entry(session, person.id, entry, now, existing)
         return entry
 
-    def entries(self, name: str) -> list[DiaryEntry]:
+    def entries(self, name: str, *, since: date | None = None) -> list[DiaryEntry]:
+        """The person's check-ins in day order (from ``since`` on, when given)."""
         with self.store.transaction() as session:
             person = self.person_in(session, name, Role.PERSON)
-            return repo.entries(session, person.id)
+            return repo.entries(session, person.id, since)
 
     def history(
         self, name: str
@@ -302,6 +303,13 @@ class Records:
         person, assessments, entries, _, _ = self.history(name)
         status = self.current_status(assessments[-1] if assessments else None, entries, today)
         return status, self.record_escalation(person, status.escalation)
+
+    def peek_status(self, name: str) -> DiaryStatus:
+        """The diary's status for the current episode, storing nothing (for a clinician's
+        view: an escalation is stored only when the person is shown it)."""
+        today = self.clock().astimezone().date()
+        _, assessments, entries, _, _ = self.history(name)
+        return self.current_status(assessments[-1] if assessments else None, entries, today)
 
     def statuses(self) -> dict[str, DiaryStatus]:
         """Every person's current diary status, loaded in a few queries and computed, not
