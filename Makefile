@@ -6,11 +6,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests also need Chromium (Debian's, never a download) and npm's axe-core.
+TEST_STAMP := $(VENV)/.test-system
 
 # The engine, the content loader and the programme logic must stay fully branch-covered.
 FULL_COVERAGE := */backstride/triage/*,*/backstride/content/*,*/backstride/programme/*,*/backstride/domain/expressions.py,*/backstride/domain/answers.py
 
-.PHONY: run test setup system lint typecheck docs bench audit clean
+.PHONY: run test setup test-system system lint typecheck docs bench audit clean
 
 $(STAMP): pyproject.toml package.json package-lock.json scripts/setup-system.sh scripts/vendor-assets.sh
 	bash scripts/setup-system.sh
@@ -21,6 +23,12 @@ $(STAMP): pyproject.toml package.json package-lock.json scripts/setup-system.sh 
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+$(TEST_STAMP): scripts/setup-test-system.sh
+	bash scripts/setup-test-system.sh
+	@mkdir -p $(VENV) && touch $(TEST_STAMP)
+
+test-system: $(TEST_STAMP)
 
 # The web app on the embedded SQLite database, with a labelled demo clinician and person.
 run: setup
@@ -35,10 +43,12 @@ typecheck: setup
 	$(BIN)/mypy src
 
 # The whole suite runs inside a throwaway PostgreSQL cluster (pg_virtualenv sets PGHOST and
-# friends), so the storage tests run for real on PostgreSQL as well as SQLite.
+# friends), so the storage tests run for real on PostgreSQL as well as SQLite. It includes the
+# browser tests (tests/e2e: Playwright driving /usr/bin/chromium, axe-core on every page;
+# screenshots in build/screenshots/). test-system comes first so npm is there for setup.
 PG_OPTIONS := -o log_checkpoints=off -o log_min_messages=warning -o log_min_error_statement=panic
 
-test: lint typecheck
+test: test-system lint typecheck
 	pg_virtualenv $(PG_OPTIONS) env BACKSTRIDE_REQUIRE_POSTGRES=1 $(BIN)/pytest --cov --cov-branch --cov-report=
 	$(BIN)/coverage report --fail-under=90
 	$(BIN)/coverage report --include='$(FULL_COVERAGE)' --fail-under=100

@@ -1,0 +1,264 @@
+"""Browser tests: the real server in a subprocess, Debian's Chromium driven by Playwright,
+axe-core run on every page visited, and a screenshot of every page in ``build/screenshots/``.
+
+How axe gets into the page: the app's CSP is ``script-src 'self'`` and that must stay
+enforced while the tests run (a CSP violation is itself a failure here: the pages may not use
+inline scripts or styles). So the context is never opened with ``bypass_csp``, and
+``add_script_tag`` (an inline or foreign script) would be refused. Instead axe's source is
+evaluated with ``page.evaluate``: Playwright sends it over the DevTools protocol
+(``Runtime.evaluate``), which the page's CSP does not govern, the same way a developer's
+console does. The page itself is unchanged.
+
+Nothing downloads: ``playwright install`` is never run; ``/usr/bin/chromium`` comes from
+Debian (scripts/setup-test-system.sh) and axe-core from npm (scripts/vendor-assets.sh).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "build" / "screenshots"
+#: WCAG 2.2 AA: the rules axe tags for levels A and AA of WCAG 2.0, 2.1 and 2.2.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
+DEMO_PASSWORD = "demo-password"  # noqa: S105 (the demo accounts' published password)
+SERVER_START_S = 60.0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "e2e: browser test (real server, Chromium); deselect with -m 'not e2e'"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class Server:
+    """The app as users meet it: ``backstride serve --demo`` on its own SQLite file."""
+
+    url: str
+    database_url: str
+    env: dict[str, str]
+    log: Path
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run ``backstride`` against the server's database (e.g. to add past diary days)."""
+        return subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+            [str(Path(sys.executable).parent / "backstride"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server stopped (exit {process.returncode}):\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as answer:  # noqa: S310 (loopback http)
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the server did not answer /api/v1/health in {SERVER_START_S:.0f} s")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("e2e")
+    port = free_port()
+    database_url = f"sqlite:///{folder / 'e2e.db'}"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BACKSTRIDE_")}
+    env["BACKSTRIDE_DATABASE_URL"] = database_url
+    log = folder / "server.log"
+    command = [str(Path(sys.executable).parent / "backstride")]
+    command += ["serve", "--host", "127.0.0.1", "--port", str(port), "--demo"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process, log)
+        yield Server(url=url, database_url=database_url, env=env, log=log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "no /usr/bin/chromium: run `make test` (scripts/setup-test-system.sh)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    assert AXE.exists(), "no axe-core: run `make setup` (npm ci)"
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@dataclass
+class Audit:
+    """Checks every page a test visits: axe (serious/critical WCAG 2.2 AA violations), the
+    browser console (CSP violations, script errors, failed requests) and a screenshot.
+
+    Problems are collected so a journey shows all of them at once; each test ends with
+    ``assert_clean()``, and the fixture fails the test at teardown if one forgot to."""
+
+    page: Page
+    axe_source: str
+    test_name: str
+    viewport: str
+    problems: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    screenshots: list[Path] = field(default_factory=list)
+    checked: int = 0
+    #: Addresses a test expects to fail (an error page is meant to answer 404).
+    expected_failures: set[str] = field(default_factory=set)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        source = message.location.get("url", "")
+        # Browsers ask for /favicon.ico on their own; the app has none (a 404, not a defect
+        # of any page).
+        if source.endswith("/favicon.ico") or source in self.expected_failures:
+            return
+        self.console.append(f"{self.page.url}: {message.text} ({source})")
+
+    def check(self, step: str = "") -> dict[str, Any]:
+        """Run axe on the page as it is now and keep a full-page screenshot."""
+        self.checked += 1
+        name = "-".join(part for part in (self.test_name, self.viewport, step) if part)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(shot), full_page=True)
+        self.screenshots.append(shot)
+        self.page.evaluate(self.axe_source)
+        result: dict[str, Any] = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        for violation in result["violations"]:
+            if violation["impact"] in BLOCKING_IMPACTS:
+                targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
+                self.problems.append(
+                    f"{self.page.url} [{step or 'page'}]: axe {violation['id']} "
+                    f"({violation['impact']}): {violation['help']} at {targets}"
+                )
+        return result
+
+    def assert_clean(self) -> None:
+        assert self.checked, "no page was checked"
+        problems = self.problems + [f"console error at {line}" for line in self.console]
+        self.problems, self.console = [], []
+        assert not problems, "\n".join(problems)
+
+
+def _test_name(request: pytest.FixtureRequest) -> str:
+    name = request.node.originalname or request.node.name
+    params = getattr(request.node, "callspec", None)
+    extra = [
+        str(value)
+        for key, value in (params.params.items() if params else [])
+        if key != "viewport" and isinstance(value, str)
+    ]
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", "-".join([name.removeprefix("test_"), *extra]))
+
+
+@pytest.fixture
+def context(browser: Browser, server: Server, viewport: str) -> Iterator[BrowserContext]:
+    width, height = VIEWPORTS[viewport]
+    opened = browser.new_context(
+        base_url=server.url,
+        viewport={"width": width, "height": height},
+        accept_downloads=True,
+        locale="en-GB",
+    )
+    opened.set_default_timeout(10_000)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def audit(
+    request: pytest.FixtureRequest, page: Page, axe_source: str, viewport: str
+) -> Iterator[Audit]:
+    checker = Audit(page, axe_source, _test_name(request), viewport)
+    page.on("console", checker.on_console)
+    yield checker
+    if checker.problems or checker.console:
+        problems = checker.problems + checker.console
+        pytest.fail("unreported problems:\n" + "\n".join(problems))
+
+
+def sign_in(
+    page: Page, username: str, password: str = DEMO_PASSWORD, *, next_path: str = ""
+) -> None:
+    """Sign in through the form, the way a person does (then go to ``next_path``, if any)."""
+    page.goto(f"/login?next={next_path}" if next_path else "/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("sign in", re.IGNORECASE)).click()
+    assert "/login" not in page.url, f"sign-in as {username} failed"

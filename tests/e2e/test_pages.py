@@ -1,0 +1,73 @@
+"""Every page that exists on its own, at a phone's and a desktop's size: no serious or critical
+WCAG 2.2 AA violation (axe-core), no CSP violation or script error, and a screenshot."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import Audit, Server, sign_in
+
+PUBLIC_PAGES = ["/", "/about", "/learn", "/login", "/signup", "/reset"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page(page: Page, audit: Audit, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None
+    assert response.status == 200
+    assert page.locator("h1").count() == 1, "a page has one main heading"
+    audit.check()
+    audit.assert_clean()
+
+
+def test_education_pages(page: Page, audit: Audit, viewport: str) -> None:
+    """Every page the library links to, on a phone; on a desktop (same markup, wider layout)
+    the first two, to keep the suite short."""
+    page.goto("/learn")
+    links = page.locator("main a[href^='/learn/']")
+    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    assert len(hrefs) >= 2, "the library lists pages"
+    for href in hrefs if viewport == "phone" else hrefs[:2]:
+        response = page.goto(href)
+        assert response is not None
+        assert response.status == 200, href
+        audit.check(href.rsplit("/", 1)[-1])
+    audit.assert_clean()
+
+
+def test_error_page(page: Page, audit: Audit, server: Server) -> None:
+    missing = f"{server.url}/no-such-page"
+    audit.expected_failures.add(missing)
+    response = page.goto(missing)
+    assert response is not None
+    assert response.status == 404
+    assert page.get_by_role("link", name="Go to the start page").is_visible()
+    audit.check()
+    audit.assert_clean()
+
+
+def test_sign_in_error(page: Page, audit: Audit, server: Server) -> None:
+    """A wrong password: the page again, with the error announced and tied to the field."""
+    audit.expected_failures.add(f"{server.url}/login")
+    page.goto("/login")
+    page.locator("#username").fill("nobody-at-all")
+    page.locator("#password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("alert").wait_for()
+    audit.check()
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("username", ["demo-person", "demo-clinician"])
+def test_account_page(page: Page, audit: Audit, username: str) -> None:
+    sign_in(page, username, next_path="/account")
+    assert page.get_by_role("heading", level=1, name="Your account").is_visible()
+    audit.check()
+    if username == "demo-clinician":
+        page.get_by_role("button", name=re.compile("invitation code")).click()
+        assert re.fullmatch(r"\S{6,}", page.locator("#invitation-code").inner_text())
+        audit.check("invited")
+    audit.assert_clean()
