@@ -83,6 +83,42 @@ def user_link(
     sys.stdout.write("linked\n")
 
 
+def _accounts() -> Any:
+    from backstride.services.accounts import Accounts
+
+    return Accounts(open_records().store)
+
+
+@user_app.command("password")
+def user_password(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+) -> None:
+    """Set a user's web sign-in password (asked for twice, never echoed). Ends their sessions."""
+    from backstride.domain.answers import ContractError
+
+    password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        _accounts().set_password(name, password)
+    except ContractError as exc:
+        raise fail(EXIT_CONTRACT, str(exc)) from None
+    sys.stdout.write("password set\n")
+
+
+@user_app.command("reset-code")
+def user_reset_code(
+    name: Annotated[str, typer.Argument(help="The user who forgot their password.")],
+) -> None:
+    """Create a one-time password-reset code (valid for one hour) to give to the user, who
+    enters it at /reset. Backstride sends no e-mail: hand the code over in person or by phone."""
+    from backstride.domain.answers import ContractError
+
+    try:
+        code = _accounts().reset_code(name)
+    except ContractError as exc:
+        raise fail(EXIT_CONTRACT, str(exc)) from None
+    sys.stdout.write(f"{code}\n")
+
+
 diary_app = typer.Typer(help="The daily check-in diary.", no_args_is_help=True)
 
 

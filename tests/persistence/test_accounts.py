@@ -1,0 +1,186 @@
+"""Accounts on SQLite and PostgreSQL: passwords, sessions, rate limits, one-time codes,
+deletion and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import func, select
+
+from backstride.domain.answers import ContractError
+from backstride.domain.diary import Role
+from backstride.persistence.tables import AuthSessionRow, PersonRow
+from backstride.services.accounts import (
+    Accounts,
+    Policy,
+    SignInError,
+    TooManyAttemptsError,
+    normalise_code,
+)
+from backstride.services.records import Records
+from backstride.services.store import Store
+from tests.persistence.conftest import Clock
+
+PASSWORD = "a long enough passphrase"  # noqa: S105 (test account)
+
+
+@pytest.fixture
+def accounts(store: Store, clock: Clock) -> Accounts:
+    hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    return Accounts(store, clock, hasher, Policy(max_failures_per_client=8))
+
+
+def test_passwords_are_stored_as_argon2id_hashes(accounts: Accounts, store: Store) -> None:
+    accounts.sign_up("ann", PASSWORD)
+    with store.transaction() as session:
+        stored = session.scalars(select(PersonRow.password_hash)).one()
+    assert stored is not None
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "field"),
+    [("", PASSWORD, "username"), ("ann", "short", "password"), ("ann", "x" * 129, "password")],
+)
+def test_sign_up_names_the_bad_field_and_writes_nothing(
+    accounts: Accounts, store: Store, name: str, password: str, field: str
+) -> None:
+    with pytest.raises(ContractError) as caught:
+        accounts.sign_up(name, password)
+    assert [e.field for e in caught.value.errors] == [field]
+    with store.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(PersonRow)) == 0
+
+
+def test_a_taken_name_is_refused(accounts: Accounts) -> None:
+    accounts.sign_up("ann", PASSWORD)
+    with pytest.raises(ContractError, match="taken"):
+        accounts.sign_up("ann", PASSWORD)
+
+
+def test_wrong_password_and_unknown_name_fail_alike(accounts: Accounts) -> None:
+    accounts.sign_up("ann", PASSWORD)
+    with pytest.raises(SignInError) as wrong:
+        accounts.sign_in("ann", "not the password", "10.0.0.1")
+    with pytest.raises(SignInError) as unknown:
+        accounts.sign_in("nobody", PASSWORD, "10.0.0.1")
+    assert str(wrong.value) == str(unknown.value)
+    assert accounts.sign_in("ann", PASSWORD, "10.0.0.1").name == "ann"
+
+
+def test_failed_sign_ins_are_rate_limited_per_account_and_per_client(
+    accounts: Accounts, clock: Clock
+) -> None:
+    accounts.sign_up("ann", PASSWORD)
+    for _ in range(accounts.policy.max_failures_per_account):
+        with pytest.raises(SignInError):
+            accounts.sign_in("ann", "wrong password!", "10.0.0.1")
+    with pytest.raises(TooManyAttemptsError):
+        accounts.sign_in("ann", PASSWORD, "10.0.0.2")  # even the right password, elsewhere
+    clock.now += accounts.policy.failure_window + timedelta(seconds=1)
+    assert accounts.sign_in("ann", PASSWORD, "10.0.0.2").name == "ann"
+    # One client trying many names is stopped too.
+    for n in range(accounts.policy.max_failures_per_client):
+        with pytest.raises(SignInError):
+            accounts.sign_in(f"guess{n}", "wrong password!", "10.0.0.9")
+    with pytest.raises(TooManyAttemptsError):
+        accounts.sign_in("ann", PASSWORD, "10.0.0.9")
+
+
+def test_sessions_expire_and_end(accounts: Accounts, store: Store, clock: Clock) -> None:
+    ann = accounts.sign_up("ann", PASSWORD)
+    web = accounts.open_session(ann, "web")
+    api = accounts.open_session(ann, "api")
+    assert accounts.session_person(web, "web") == ann
+    assert accounts.session_person(web, "api") is None, "a web session is not an API token"
+    with store.transaction() as session:
+        kept = set(session.scalars(select(AuthSessionRow.token_hash)))
+    assert not {web, api} & kept, "only hashes are stored"
+    assert len(kept) == 2
+    clock.now += accounts.policy.api_token + timedelta(seconds=1)
+    assert accounts.session_person(api, "api") is None
+    assert accounts.session_person(web, "web") == ann
+    accounts.close_session(web)
+    assert accounts.session_person(web, "web") is None
+
+
+def test_a_new_password_ends_every_session(accounts: Accounts) -> None:
+    ann = accounts.sign_up("ann", PASSWORD)
+    token = accounts.open_session(ann, "web")
+    accounts.set_password("ann", "another long passphrase")
+    assert accounts.session_person(token, "web") is None
+    with pytest.raises(SignInError):
+        accounts.sign_in("ann", PASSWORD, "10.0.0.1")
+
+
+def test_reset_codes_work_once_for_their_owner_within_the_hour(
+    accounts: Accounts, clock: Clock
+) -> None:
+    accounts.sign_up("ann", PASSWORD)
+    accounts.sign_up("bob", PASSWORD)
+    code = accounts.reset_code("ann")
+    with pytest.raises(ContractError):
+        accounts.reset_password("bob", code, "bob's new passphrase")
+    code = accounts.reset_code("ann")
+    accounts.reset_password("ann", code.lower().replace("-", " "), "ann's new passphrase")
+    assert accounts.sign_in("ann", "ann's new passphrase", "10.0.0.1").name == "ann"
+    with pytest.raises(ContractError):
+        accounts.reset_password("ann", code, "yet another passphrase")
+    late = accounts.reset_code("ann")
+    clock.now += accounts.policy.reset_code + timedelta(seconds=1)
+    with pytest.raises(ContractError, match="expired"):
+        accounts.reset_password("ann", late, "yet another passphrase")
+
+
+def test_invitations_link_a_person_to_the_clinician_once(
+    accounts: Accounts, records: Records, clock: Clock
+) -> None:
+    doctor = accounts.sign_up("dr", PASSWORD, Role.CLINICIAN)
+    ann = accounts.sign_up("ann", PASSWORD)
+    bob = accounts.sign_up("bob", PASSWORD)
+    code = accounts.invite(doctor)
+    assert len(normalise_code(code)) == 10
+    assert accounts.accept_invitation(ann, code) == doctor
+    assert [p.name for p in records.linked_people("dr")] == ["ann"]
+    with pytest.raises(ContractError, match="not valid"):
+        accounts.accept_invitation(bob, code)
+    expired = accounts.invite(doctor)
+    clock.now += accounts.policy.invitation + timedelta(seconds=1)
+    with pytest.raises(ContractError, match="not valid"):
+        accounts.accept_invitation(bob, expired)
+    with pytest.raises(ContractError):
+        accounts.invite(ann)  # only clinicians invite
+
+
+def test_deleting_an_account_deletes_its_records(
+    accounts: Accounts, records: Records, store: Store
+) -> None:
+    ann = accounts.sign_up("ann", PASSWORD)
+    records.add_entry(
+        "ann",
+        {"day": records.clock().date(), "pain_now": 3, "pain_walking": 4, "walk_minutes": 10},
+    )
+    accounts.open_session(ann, "web")
+    accounts.delete_account(ann)
+    with store.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(PersonRow)) == 0
+        assert session.scalar(select(func.count()).select_from(AuthSessionRow)) == 0
+    with pytest.raises(ContractError):
+        records.entries("ann")
+
+
+def test_the_audit_trail_keeps_who_did_what(accounts: Accounts) -> None:
+    doctor = accounts.sign_up("dr", PASSWORD, Role.CLINICIAN)
+    ann = accounts.sign_up("ann", PASSWORD)
+    accounts.audit(ann.id, doctor, "viewed", {"summary": "Viewed the diary"})
+    [event] = accounts.audit_trail(ann.id)
+    assert (event.actor_name, event.action, event.detail) == (
+        "dr",
+        "viewed",
+        {"summary": "Viewed the diary"},
+    )
+    assert accounts.audit_trail(doctor.id) == []

@@ -1,0 +1,200 @@
+"""Signing up, in and out, resets, the account page, and what every response carries."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from backstride.domain.diary import Role
+from backstride.services.container import Services
+from backstride.services.demo import DEMO_PASSWORD, seed_demo
+from backstride.services.settings import Settings
+from backstride.web.app import create_app
+from backstride.web.config import DEMO_SECRET, ConfigError, WebConfig
+from backstride.web.security import CSP
+from tests.web.conftest import PASSWORD, add_user, new_client, sign_in, submit
+
+
+def test_pages_carry_the_security_headers(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.headers["content-security-policy"] == CSP
+    assert "unsafe-inline" not in CSP
+    assert "frame-ancestors 'none'" in CSP
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cache-control"] == "no-store"
+    assert "strict-transport-security" not in response.headers
+
+
+def test_hsts_and_secure_cookies_behind_tls(services: Services, config: WebConfig) -> None:
+    secure = WebConfig(config.settings, config.secret_key, secure=True)
+    with TestClient(create_app(secure, services), base_url="https://testserver") as client:
+        response = client.get("/login")
+        assert "max-age=" in response.headers["strict-transport-security"]
+        assert "secure" in response.headers["set-cookie"].lower()
+
+
+@pytest.mark.parametrize("secret", ["", "short", DEMO_SECRET])
+def test_unsafe_secrets_are_refused_outside_demo_mode(secret: str) -> None:
+    with pytest.raises(ConfigError, match="BACKSTRIDE_SECRET_KEY"):
+        WebConfig.from_env({"BACKSTRIDE_SECRET_KEY": secret, "BACKSTRIDE_DATABASE_URL": "x"})
+    demo = WebConfig.from_env({"BACKSTRIDE_DEMO": "1", "BACKSTRIDE_DATABASE_URL": "x"})
+    assert demo.demo
+
+
+def test_every_page_works_on_its_own(client: TestClient) -> None:
+    for path in ("/", "/about", "/learn", "/login", "/signup", "/reset", "/assess"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Emergency?" in response.text, "the emergency note is on every page"
+        assert 'href="tel:' in response.text
+
+
+def test_sign_up_signs_in_and_rotates_the_session(client: TestClient) -> None:
+    response = submit(
+        client, "/signup", {"username": "ann", "password": PASSWORD, "password_again": PASSWORD}
+    )
+    assert response.status_code == 303
+    first = client.cookies["bs_session"]
+    page = client.get("/account")
+    assert page.status_code == 200
+    assert "ann" in page.text
+    submit(client, "/logout", {}, form_page="/account")
+    assert client.get("/account", follow_redirects=False).status_code == 303
+    sign_in(client, "ann")
+    assert client.cookies["bs_session"] != first, "a new session on every sign-in"
+
+
+def test_sign_up_errors_name_the_field(client: TestClient) -> None:
+    response = submit(
+        client, "/signup", {"username": "ann", "password": "short", "password_again": "short"}
+    )
+    assert response.status_code == 422
+    assert 'id="password-error"' in response.text
+    response = submit(
+        client,
+        "/signup",
+        {"username": "ann", "password": PASSWORD, "password_again": PASSWORD + "!"},
+    )
+    assert response.status_code == 422
+    assert "not the same" in response.text
+
+
+def test_sign_in_failure_does_not_say_which_part_is_wrong(
+    client: TestClient, services: Services
+) -> None:
+    add_user(services, "ann")
+    wrong = submit(client, "/login", {"username": "ann", "password": "wrong password!"})
+    unknown = submit(client, "/login", {"username": "nobody", "password": PASSWORD})
+    assert wrong.status_code == unknown.status_code == 401
+    message = re.compile(r'<div class="error-summary"[^>]*><p>(.*?)</p>')
+    assert message.search(wrong.text).group(1) == message.search(unknown.text).group(1)  # type: ignore[union-attr]
+
+
+def test_too_many_failures_are_429_with_retry_after(client: TestClient, services: Services) -> None:
+    add_user(services, "ann")
+    for _ in range(services.accounts.policy.max_failures_per_account):
+        submit(client, "/login", {"username": "ann", "password": "wrong password!"})
+    response = submit(client, "/login", {"username": "ann", "password": PASSWORD})
+    assert response.status_code == 429
+    assert int(response.headers["retry-after"]) > 0
+
+
+def test_forms_without_a_valid_token_are_refused(client: TestClient, services: Services) -> None:
+    add_user(services, "ann")
+    client.get("/login")
+    response = client.post("/login", data={"username": "ann", "password": PASSWORD})
+    assert response.status_code == 403
+    other = new_client(client.app)  # type: ignore[arg-type]
+    other.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token
+    stolen = other.post(
+        "/login", data={"username": "ann", "password": PASSWORD, "csrf_token": token.group(1)}
+    )
+    assert stolen.status_code == 403, "a token is bound to its own visitor"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil"])
+def test_sign_in_never_redirects_off_site(
+    client: TestClient, services: Services, target: str
+) -> None:
+    add_user(services, "ann")
+    response = submit(client, "/login", {"username": "ann", "password": PASSWORD, "next": target})
+    assert response.headers["location"] == "/programme"
+
+
+def test_pages_need_sign_in_and_the_right_role(app: FastAPI, services: Services) -> None:
+    add_user(services, "ann")
+    add_user(services, "dr", Role.CLINICIAN)
+    anonymous = new_client(app)
+    response = anonymous.get("/account", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/account"
+    doctor = new_client(app)
+    sign_in(doctor, "dr")
+    assert doctor.get("/account/export.json").status_code == 403
+
+
+def test_password_reset_with_a_code(client: TestClient, services: Services) -> None:
+    add_user(services, "ann")
+    code = services.accounts.reset_code("ann")
+    bad = submit(
+        client, "/reset", {"username": "ann", "code": "WRONG-CODE1", "password": "new passphrase 1"}
+    )
+    assert bad.status_code == 422
+    good = submit(
+        client, "/reset", {"username": "ann", "code": code, "password": "new passphrase 1"}
+    )
+    assert good.headers["location"] == "/login?reset=1"
+    sign_in(client, "ann", "new passphrase 1")
+
+
+def test_a_person_links_to_a_clinician_with_an_invitation(app: FastAPI, services: Services) -> None:
+    add_user(services, "ann")
+    add_user(services, "dr", Role.CLINICIAN)
+    doctor = new_client(app)
+    sign_in(doctor, "dr")
+    page = submit(doctor, "/account/invite", {}, form_page="/account")
+    code = re.search(r'id="invitation-code">([A-Z0-9-]+)<', page.text)
+    assert code
+    patient = new_client(app)
+    sign_in(patient, "ann")
+    wrong = submit(patient, "/account/link", {"code": "AAAAA-AAAAA"}, form_page="/account")
+    assert wrong.status_code == 422
+    linked = submit(patient, "/account/link", {"code": code.group(1)}, form_page="/account")
+    assert linked.status_code == 200
+    assert "linked to dr" in linked.text
+    assert [p.name for p in services.records.linked_people("dr")] == ["ann"]
+
+
+def test_export_and_delete_my_account(client: TestClient, services: Services) -> None:
+    add_user(services, "ann")
+    sign_in(client, "ann")
+    export = client.get("/account/export.json")
+    assert export.status_code == 200
+    assert export.json()["resourceType"] == "Bundle"
+    assert "attachment" in export.headers["content-disposition"]
+    refused = submit(
+        client, "/account/delete", {"password": "wrong password!"}, form_page="/account"
+    )
+    assert refused.status_code == 422
+    assert services.accounts.person(1) is not None
+    deleted = submit(client, "/account/delete", {"password": PASSWORD}, form_page="/account")
+    assert deleted.headers["location"] == "/?deleted=1"
+    assert services.accounts.person(1) is None
+    assert client.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_the_demo_is_seeded_once_and_labelled(services: Services) -> None:
+    assert seed_demo(services) is True
+    assert seed_demo(services) is False
+    entries = services.records.entries("demo-person")
+    assert 14 <= len(entries) <= 21
+    config = WebConfig(Settings("sqlite://"), DEMO_SECRET, demo=True)
+    with TestClient(create_app(config, services)) as client:
+        assert "made-up sample data" in client.get("/").text
+        sign_in(client, "demo-clinician", DEMO_PASSWORD)
+        assert client.get("/account").status_code == 200
