@@ -14,6 +14,7 @@ from backstride.domain.diary import Person, Role
 from backstride.programme.model import Preferences
 from backstride.services.accounts import Accounts
 from backstride.services.assessments import AssessmentService, default_service
+from backstride.services.clinic import Clinic
 from backstride.services.plans import PlanService
 from backstride.services.progress import Progress
 from backstride.services.records import Clock, Records, utc_now
@@ -31,6 +32,7 @@ class Services:
     accounts: Accounts
     reports: Reports
     progress: Progress
+    clinic: Clinic
 
     @classmethod
     def open(
@@ -44,14 +46,16 @@ class Services:
         store = Store.open(settings)
         service = assessments or default_service()
         records = Records(store, service, clock)
+        accounts = Accounts(store, clock, hasher)
         return cls(
             store=store,
             assessments=service,
             plans=PlanService(service),
             records=records,
-            accounts=Accounts(store, clock, hasher),
+            accounts=accounts,
             reports=Reports(records),
             progress=Progress(records),
+            clinic=Clinic(records, accounts),
         )
 
     def close(self) -> None:
