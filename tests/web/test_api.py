@@ -15,6 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backstride.services.assessments import default_service
+from backstride.services.records import _EntryInput as EntryContract
+from backstride.services.records import _ExerciseInput as ExerciseContract
+from backstride.web.schemas import DiaryEntryIn, ExerciseLogIn
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -112,3 +115,54 @@ def test_backstride_serve_answers_on_loopback(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+#: Every operation of the API and the answers its schema must document.
+DOCUMENTED = {
+    ("get", "/api/v1/health"): {"200"},
+    ("post", "/api/v1/token"): {"200", "401", "422", "429"},
+    ("delete", "/api/v1/token"): {"204", "401"},
+    ("post", "/api/v1/assessments"): {"200", "401", "422"},
+    ("get", "/api/v1/diary"): {"200", "401", "403", "422"},
+    ("post", "/api/v1/diary"): {"201", "401", "403", "409", "422"},
+    ("get", "/api/v1/status"): {"200", "401", "403"},
+    ("post", "/api/v1/status/acknowledge"): {"200", "401", "403"},
+    ("get", "/api/v1/plans/current"): {"200", "401", "403", "404"},
+    ("get", "/api/v1/exports/fhir"): {"200", "401", "403"},
+    ("get", "/api/v1/exports/csv"): {"200", "401", "403"},
+    ("get", "/api/v1/exports/report.pdf"): {"200", "401", "403", "404"},
+    ("get", "/api/v1/people/{person_id}/diary"): {"200", "401", "403", "422"},
+    ("get", "/api/v1/people/{person_id}/status"): {"200", "401", "403", "422"},
+}
+
+
+def test_the_openapi_schema_lists_every_route_with_its_answers(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    operations = {
+        (method, path): op
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/")
+        for method, op in item.items()
+    }
+    assert set(operations) == set(DOCUMENTED)
+    for key, codes in DOCUMENTED.items():
+        op = operations[key]
+        assert set(op["responses"]) == codes, key
+        assert op.get("description") or op.get("summary"), key
+    bearer = schema["components"]["securitySchemes"]["HTTPBearer"]
+    assert bearer["scheme"] == "bearer"
+    assert "security" in operations[("get", "/api/v1/status")]
+    entry = schema["components"]["schemas"]["DiaryEntryIn"]
+    assert {"day", "pain_now", "pain_walking", "walk_minutes"} <= set(entry["required"])
+    status = operations[("get", "/api/v1/status")]["responses"]["200"]
+    assert status["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/StatusOut"
+    }
+
+
+def test_the_check_in_body_declares_the_fields_of_the_diary_contract() -> None:
+    """The API documents the service's check-in contract; the two cannot drift apart."""
+    for documented, contract in [(DiaryEntryIn, EntryContract), (ExerciseLogIn, ExerciseContract)]:
+        assert {n: f.is_required() for n, f in documented.model_fields.items()} == {
+            n: f.is_required() for n, f in contract.model_fields.items()
+        }
