@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Self
 import numpy as np
 from scipy import signal
 
-from backstride.gait.parameters import Regularity
+from backstride.gait.parameters import Regularity, butter_sos
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -86,7 +86,7 @@ class StepDetector:
     ) -> Self:
         """Detect contacts and bouts; results in the attributes ending in ``_``."""
         fs = sampling_rate_hz
-        sos = signal.butter(2, self.band_hz, "bandpass", fs=fs, output="sos")
+        sos = butter_sos(2, tuple(self.band_hz), "bandpass", fs)
         padlen = min(15, vertical_mps2.shape[0] - 1)
         filtered = np.asarray(signal.sosfiltfilt(sos, vertical_mps2, padlen=padlen))
         if valid is not None:

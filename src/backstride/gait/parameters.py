@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Self
 
 import numpy as np
@@ -140,7 +141,18 @@ class ZijlstraStepLength:
         return self
 
 
+@lru_cache(maxsize=32)
+def butter_sos(
+    order: int, cutoff_hz: float | tuple[float, float], kind: str, fs: float
+) -> NDArray[np.float64]:
+    """A Butterworth filter's second-order sections, designed once per setting.
+
+    Designing is slower than filtering a bout, so the design is cached; do not modify it.
+    """
+    return np.asarray(signal.butter(order, cutoff_hz, kind, fs=fs, output="sos"), dtype=np.float64)
+
+
 def _highpass(values: NDArray[np.float64], cutoff_hz: float, fs: float) -> NDArray[np.float64]:
-    sos = signal.butter(4, cutoff_hz, "highpass", fs=fs, output="sos")
+    sos = butter_sos(4, cutoff_hz, "highpass", fs)
     padlen = min(3 * (2 * sos.shape[0] + 1), values.shape[0] - 1)
     return np.asarray(signal.sosfiltfilt(sos, values, padlen=padlen), dtype=np.float64)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Self
 import numpy as np
 from scipy import signal
 
+from backstride.gait.parameters import butter_sos
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -107,7 +109,7 @@ class VerticalAcceleration:
     ) -> Self:
         """Estimate the vertical; results in the attributes ending in ``_``."""
         if gravity_included:
-            sos = signal.butter(2, self.gravity_cutoff_hz, "low", fs=sampling_rate_hz, output="sos")
+            sos = butter_sos(2, self.gravity_cutoff_hz, "lowpass", sampling_rate_hz)
             gravity = _filtfilt(sos, acc_mps2)
             norm = np.linalg.norm(gravity, axis=1, keepdims=True)
             unit = gravity / np.maximum(norm, 1e-9)
@@ -115,7 +117,7 @@ class VerticalAcceleration:
             self.gravity_unit_ = unit
             self.from_movement_ = False
             return self
-        sos = signal.butter(2, (0.5, 3.0), "bandpass", fs=sampling_rate_hz, output="sos")
+        sos = butter_sos(2, (0.5, 3.0), "bandpass", sampling_rate_hz)
         band = _filtfilt(sos, acc_mps2)
         _, _, vt = np.linalg.svd(band[:: max(1, band.shape[0] // 200_000)], full_matrices=False)
         axis = vt[0]
