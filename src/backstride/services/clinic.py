@@ -160,11 +160,18 @@ def dose_bounds(field: str) -> tuple[int, int]:
     return low, high
 
 
+#: How each field of a programme change is named on the page.
 DOSE_LABELS = {
     "sets": "Sets",
     "reps": "Repetitions",
     "hold_s": "Hold (seconds)",
     "times_per_day": "Times a day",
+}
+CHANGE_LABELS = {
+    **DOSE_LABELS,
+    "action": "Change",
+    "exercise_id": "Exercise",
+    "plan": "Programme",
 }
 
 
@@ -465,10 +472,7 @@ class Clinic:
             low, high = dose_bounds(field)
             value = int(text) if text.isdigit() else None
             if value is None or not low <= value <= high:
-                label = DOSE_LABELS[field]
-                errors.append(
-                    FieldError(field, f"{label}: give a whole number from {low} to {high}")
-                )
+                errors.append(FieldError(field, f"must be a whole number from {low} to {high}"))
                 continue
             after[field] = value
         if errors:

@@ -1,7 +1,147 @@
-"""A clinician's pages: the people linked to them, ordered by need, and their records."""
+"""A clinician's pages: the people linked to them, ordered by need, and their records.
+
+Someone not linked to the signed-in clinician (or nobody at all) is "no page here" (404): a
+clinician cannot learn who else uses Backstride.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from backstride.diary import Series
+from backstride.domain.answers import ContractError
+from backstride.services.clinic import (
+    CHANGE_LABELS,
+    DOSE_FIELDS,
+    DOSE_LABELS,
+    NotLinkedError,
+    dose_bounds,
+)
+from backstride.web.deps import ClinicianUser, CsrfChecked, WebApp, render
 
 router = APIRouter(include_in_schema=False)
+
+#: How each level is named in a badge (the colour only repeats it).
+LEVEL_WORDS = {
+    "emergency": "Emergency",
+    "urgent": "Urgent: today",
+    "soon": "See soon",
+    "self_care": "Self-care",
+}
+NOT_FOUND = "There is no page here, or this person is not linked to you."
+
+
+@router.get("/clinician", response_class=HTMLResponse)
+def caseload(request: Request, web: WebApp, user: ClinicianUser) -> HTMLResponse:
+    rows = web.services.clinic.caseload(user)
+    return render(
+        request,
+        "clinician/caseload.html",
+        {"title": "My patients", "rows": rows, "level_words": LEVEL_WORDS},
+    )
+
+
+def _person_page(
+    request: Request,
+    web: WebApp,
+    user: ClinicianUser,
+    person_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    failed: dict[str, str] | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    try:
+        view = web.services.clinic.person_view(user, person_id)
+    except NotLinkedError:
+        raise HTTPException(status_code=404, detail=NOT_FOUND) from None
+    exercises = view.plan.plan["exercises"] if view.plan is not None else []
+    context: dict[str, Any] = {
+        "title": view.person.name,
+        "view": view,
+        "exercises": exercises,
+        "charts": _charts(view.status.series),
+        "recent": list(reversed(view.entries[-14:])),
+        "errors": errors or {},
+        "failed": failed or {},
+        "notice": notice,
+        "level_words": LEVEL_WORDS,
+        "dose_fields": DOSE_FIELDS,
+        "dose_labels": DOSE_LABELS,
+        "change_labels": CHANGE_LABELS,
+        "dose_bounds": {f: dose_bounds(f) for f in DOSE_FIELDS},
+        "pattern_labels": {p.id: p.label for p in web.services.assessments.content.patterns},
+    }
+    return render(request, "clinician/person.html", context, status_code=status_code)
+
+
+@router.get("/clinician/people/{person_id}", response_class=HTMLResponse)
+def person(
+    request: Request, web: WebApp, user: ClinicianUser, person_id: int, changed: str = ""
+) -> HTMLResponse:
+    notice = "The programme is changed. The change is in the history below." if changed else None
+    return _person_page(request, web, user, person_id, notice=notice)
+
+
+@router.post(
+    "/clinician/people/{person_id}/plan", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
+def change_plan(
+    request: Request,
+    web: WebApp,
+    user: ClinicianUser,
+    person_id: int,
+    action: Annotated[str, Form(max_length=20)],
+    exercise_id: Annotated[str, Form(max_length=60)] = "",
+    sets: Annotated[str, Form(max_length=10)] = "",
+    reps: Annotated[str, Form(max_length=10)] = "",
+    hold_s: Annotated[str, Form(max_length=10)] = "",
+    times_per_day: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    change = {
+        "action": action,
+        "exercise_id": exercise_id,
+        "sets": sets,
+        "reps": reps,
+        "hold_s": hold_s,
+        "times_per_day": times_per_day,
+    }
+    try:
+        web.services.clinic.adjust_plan(user, person_id, change)
+    except NotLinkedError:
+        raise HTTPException(status_code=404, detail=NOT_FOUND) from None
+    except ContractError as exc:
+        errors = {e.field: e.message for e in exc.errors}
+        return _person_page(
+            request, web, user, person_id, errors=errors, failed=change, status_code=422
+        )
+    return RedirectResponse(f"/clinician/people/{person_id}?changed=1#programme", status_code=303)
+
+
+def _charts(series: Series) -> dict[str, Any]:
+    """Chart-ready labels and values (the ``line_chart`` macro's arguments)."""
+    labels = [day.isoformat() for day, _ in series.pain_now]
+
+    def values(points: tuple[tuple[Any, float | None], ...], scale: float = 1) -> list[Any]:
+        return [None if v is None else round(v * scale, 1) for _, v in points]
+
+    return {
+        "labels": labels,
+        "pain": [
+            {"label": "Pain now", "values": values(series.pain_now)},
+            {"label": "Pain while walking", "values": values(series.pain_walking)},
+        ],
+        "tolerance": [
+            {
+                "label": "Walking before pain stops (min)",
+                "values": values(series.walk_tolerance_min),
+            }
+        ],
+        "adherence": [
+            {"label": "Exercises done (%)", "values": values(series.exercise_adherence, 100)}
+        ],
+    }
