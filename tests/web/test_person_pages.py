@@ -1,0 +1,531 @@
+"""A signed-in person's pages, through the app: programme, done-logs, check-in, escalations,
+progress, and the downloads."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from icalendar import Calendar
+from markupsafe import escape
+
+from backstride.domain.diary import Person, Role
+from backstride.services.container import Services
+from tests.web.conftest import Clock, add_user, csrf_token, sign_in, submit
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def answers(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+@pytest.fixture
+def ann(services: Services, client: TestClient, clock: Clock) -> Person:
+    """A signed-in person with a programme built from the stenosis example, assessed a
+    week ago (the diary's episode starts at the assessment)."""
+    person = add_user(services, "ann")
+    now = clock.now
+    clock.now = now - timedelta(days=7)
+    services.keep_assessment(person, answers("stenosis-walker"))
+    clock.now = now
+    sign_in(client, "ann")
+    return person
+
+
+def plan_of(services: Services, name: str) -> dict[str, Any]:
+    stored = services.records.history(name)[3]
+    assert stored is not None
+    return stored.plan
+
+
+def today(services: Services) -> date:
+    return services.records.clock().astimezone().date()
+
+
+CHECKIN = {"pain_now": "4", "pain_walking": "6", "walk_minutes": "20", "red_flag": "no"}
+
+
+# -- who may see what ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/programme", "/checkin", "/progress", "/report.pdf", "/programme.ics"]
+)
+def test_anonymous_visitors_are_sent_to_sign_in(client: TestClient, path: str) -> None:
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/login?next={path}"
+
+
+def test_a_clinician_has_no_programme_page(services: Services, client: TestClient) -> None:
+    add_user(services, "dr", Role.CLINICIAN)
+    sign_in(client, "dr")
+    assert client.get("/programme").status_code == 403
+
+
+def test_another_person_sees_only_their_own_records(
+    services: Services, client: TestClient, app: Any, ann: Person
+) -> None:
+    assert submit(client, "/programme/done", {"exercise_id": "pelvic_tilt", "pain_during": "3"},
+                  form_page="/programme").status_code == 303  # fmt: skip
+    assert submit(client, "/checkin", CHECKIN).status_code == 303
+    add_user(services, "bob")
+    with TestClient(app) as bob:
+        sign_in(bob, "bob")
+        page = bob.get("/programme")
+        assert "You do not have a programme yet" in page.text
+        assert "Pelvic tilt" not in page.text
+        checkin = bob.get("/checkin").text
+        assert "pelvic_tilt" not in checkin
+        assert 'value="4" checked' not in checkin
+        progress = bob.get("/progress").text
+        assert "You have no check-ins yet" in progress
+        assert bob.get("/report.pdf").status_code == 409
+        assert bob.get("/programme.ics").status_code == 404
+    assert len(services.records.entries("bob")) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/checkin", CHECKIN),
+        ("/programme/done", {"exercise_id": "pelvic_tilt", "pain_during": "2"}),
+        ("/escalations/acknowledge", {}),
+    ],
+)
+def test_forms_without_the_csrf_token_are_refused(
+    services: Services, client: TestClient, ann: Person, path: str, data: dict[str, str]
+) -> None:
+    response = client.post(path, data=data, follow_redirects=False)
+    assert response.status_code == 403
+    assert services.records.entries("ann") == []
+    assert "✓ Done today" not in client.get("/programme").text
+
+
+# -- the programme -------------------------------------------------------------------------
+
+
+def test_without_a_plan_the_page_points_to_the_assessment(
+    services: Services, client: TestClient
+) -> None:
+    add_user(services, "new")
+    sign_in(client, "new")
+    page = client.get("/programme")
+    assert page.status_code == 200
+    assert 'href="/assess"' in page.text
+    report = client.get("/report.pdf")
+    assert report.status_code == 409
+    assert "needs an assessment first" in report.text
+
+
+def test_the_programme_shows_each_exercise_with_its_figure_dose_and_timer(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    page = client.get("/programme")
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    plan = plan_of(services, "ann")
+    content = services.assessments.content.programme
+    assert plan["exercises"], "the example's plan has exercises"
+    for exercise in plan["exercises"]:
+        assert f'id="ex-{exercise["id"]}"' in page.text
+        assert escape(exercise["name"]) in page.text
+        alt = content.illustrations[exercise["id"]].alt
+        assert f'src="/illustrations/{exercise["id"]}.svg?v=' in page.text
+        assert f'alt="{escape(alt)}"' in page.text
+        assert escape(exercise["steps"][0]) in page.text
+    # Pelvic tilt: 2 sets of 8 with a 2-second hold, twice a day.
+    assert "2 sets of 8, holding each for 2 seconds, resting 30 seconds between, twice a day" in (
+        page.text
+    )
+    assert 'data-hold-s="2" data-holds="16"' in page.text
+    assert 'aria-live="polite"' in page.text
+    assert '<script src="/static/js/programme.js' in page.text
+    assert "<style" not in page.text
+    assert 'style="' not in page.text
+
+
+def test_the_walking_plan_shows_this_week_with_an_interval_timer(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    page = client.get("/programme").text
+    week = plan_of(services, "ann")["walking"]["weeks"][0]
+    assert "Walking: week 1" in page
+    assert f"Walk on {week['days']} days" in page
+    found = re.search(r'data-intervals="([^"]+)"', page)
+    assert found is not None
+    intervals = json.loads(found.group(1).replace("&#34;", '"'))
+    assert intervals == week["intervals"]
+    for page_ref in plan_of(services, "ann")["education"]:
+        assert f'href="/learn/{page_ref["id"]}"' in page
+
+
+def test_an_emergency_plan_shows_its_headline_first_and_no_exercises(
+    services: Services, client: TestClient
+) -> None:
+    person = add_user(services, "eve")
+    services.keep_assessment(person, answers("saddle-numbness"))
+    sign_in(client, "eve")
+    page = client.get("/programme").text
+    plan = plan_of(services, "eve")
+    assert plan["urgency"] == "emergency"
+    main = page[page.index('<main id="main"') :]
+    assert main.index(plan["headline"]) < main.index("Take it with you")
+    assert 'class="call-button" href="tel:112"' in main
+    assert "Today's exercises" not in main
+
+
+# -- illustrations -------------------------------------------------------------------------
+
+
+def test_illustrations_are_served_with_their_own_policy(client: TestClient) -> None:
+    response = client.get("/illustrations/bridge.svg")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/svg+xml"
+    assert response.headers["content-security-policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'"
+    )
+    assert "max-age=31536000" in response.headers["cache-control"]
+    assert response.text.lstrip().startswith("<svg")
+    assert "<script" not in response.text
+
+
+def test_an_unknown_illustration_is_404(client: TestClient) -> None:
+    assert client.get("/illustrations/no_such_move.svg").status_code == 404
+
+
+# -- done -------------------------------------------------------------------------------
+
+
+def test_done_shows_on_the_programme_and_fills_the_check_in(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    response = submit(
+        client, "/programme/done", {"exercise_id": "pelvic_tilt", "pain_during": "3"},
+        form_page="/programme",
+    )  # fmt: skip
+    assert response.status_code == 303
+    assert response.headers["location"] == "/programme?done=pelvic_tilt#ex-pelvic_tilt"
+    page = client.get(response.headers["location"]).text
+    assert "Pelvic tilt is marked done for today" in page
+    assert page.count("✓ Done today") == 1
+    total = len(plan_of(services, "ann")["exercises"])
+    assert f"1 of {total} done today" in page
+    assert 'id="pain-pelvic_tilt-3" name="pain_during" value="3" checked' in page
+    checkin = client.get("/checkin").text
+    assert 'name="done-pelvic_tilt" value="yes" checked' in checkin
+    assert '<option value="3" selected>' in checkin
+    assert 'name="done-childs_pose" value="yes" >' in checkin
+    assert services.records.entries("ann") == []  # kept aside until the check-in
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"exercise_id": "pelvic_tilt"}, "Pain during the exercise: choose a number"),
+        ({"exercise_id": "pelvic_tilt", "pain_during": "11"}, "choose a number from 0 to 10"),
+        ({"exercise_id": "plank", "pain_during": "2"}, "That exercise is not in your programme"),
+    ],
+)
+def test_done_with_bad_input_is_refused_and_nothing_is_kept(
+    services: Services, client: TestClient, ann: Person, data: dict[str, str], message: str
+) -> None:
+    response = submit(client, "/programme/done", data, form_page="/programme")
+    assert response.status_code == 422
+    assert message in response.text
+    assert "✓ Done today" not in client.get("/programme").text
+
+
+def test_done_after_the_check_in_goes_into_it(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    assert submit(client, "/checkin", CHECKIN).status_code == 303
+    (entry,) = services.records.entries("ann")
+    assert not any(e.done for e in entry.exercises)
+    submit(client, "/programme/done", {"exercise_id": "clamshell", "pain_during": "2"},
+           form_page="/programme")  # fmt: skip
+    (entry,) = services.records.entries("ann")
+    done = {e.exercise_id: e.pain_during for e in entry.exercises if e.done}
+    assert done == {"clamshell": 2}
+
+
+# -- the check-in -------------------------------------------------------------------------
+
+
+def test_a_check_in_is_saved_and_can_be_changed_the_same_day(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    submit(client, "/programme/done", {"exercise_id": "pelvic_tilt", "pain_during": "3"},
+           form_page="/programme")  # fmt: skip
+    data = {
+        **CHECKIN,
+        "walk_tolerance_min": "12,5",
+        "steps": "4200",
+        "done-pelvic_tilt": "yes",
+        "pain-pelvic_tilt": "3",
+        "done-clamshell": "yes",
+        "pain-clamshell": "",
+        "settled_by_morning": "yes",
+        "note": "  windy  ",
+    }
+    response = submit(client, "/checkin", data)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/progress?saved=1"
+    (entry,) = services.records.entries("ann")
+    assert entry.day == today(services)
+    assert (entry.pain_now, entry.pain_walking, entry.walk_minutes) == (4, 6, 20.0)
+    assert (entry.walk_tolerance_min, entry.steps, entry.note) == (12.5, 4200, "windy")
+    assert entry.settled_by_morning is True
+    assert entry.red_flag is False
+    logs = {e.exercise_id: (e.done, e.pain_during) for e in entry.exercises}
+    assert logs["pelvic_tilt"] == (True, 3)
+    assert logs["clamshell"] == (True, None)
+    assert logs["childs_pose"] == (False, None)
+    assert len(logs) == len(plan_of(services, "ann")["exercises"])
+
+    page = client.get("/checkin").text
+    assert "You have already checked in today" in page
+    assert 'id="pain_now-4" name="pain_now" value="4" checked' in page
+    assert 'value="12.5"' in page
+    submit(client, "/checkin", {**CHECKIN, "pain_now": "2", "walk_no_limit": "yes"})
+    (entry,) = services.records.entries("ann")
+    assert entry.pain_now == 2
+    assert entry.walk_no_limit is True
+    assert not any(e.done for e in entry.exercises if e.exercise_id != "pelvic_tilt")
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"walk_minutes": "lots"}, "walk_minutes", "Minutes walked today"),
+        ({"walk_minutes": ""}, "walk_minutes", "Minutes walked today"),
+        ({"walk_minutes": "2000"}, "walk_minutes", "Minutes walked today"),
+        ({"pain_now": "12"}, "pain_now-0", "Pain now: choose a number"),
+        ({"pain_walking": ""}, "pain_walking-0", "Pain when walking"),
+        ({"red_flag": ""}, "red_flag-yes", "Warning signs: please answer yes or no"),
+        ({"red_flag": "maybe"}, "red_flag-yes", "Warning signs"),
+        ({"steps": "many"}, "steps", "Steps: give a whole number"),
+        ({"settled_by_morning": "perhaps"}, "settled_by_morning-yes", "Did yesterday"),
+        (
+            {"walk_tolerance_min": "10", "walk_no_limit": "yes"},
+            "walk_tolerance_min",
+            "Minutes before pain stopped you",
+        ),
+        ({"walk_tolerance_min": "soon"}, "walk_tolerance_min", "Minutes before pain"),
+        ({"done-pelvic_tilt": "yes", "pain-pelvic_tilt": "x"}, "exercises", "Exercises: pain"),
+        ({"note": "n" * 2001}, "note", "Note: keep it under 2000 characters"),
+    ],
+)
+def test_bad_check_in_answers_name_the_field_and_write_nothing(
+    services: Services,
+    client: TestClient,
+    ann: Person,
+    change: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    response = submit(client, "/checkin", {**CHECKIN, **change})
+    assert response.status_code == 422
+    summary = response.text[response.text.index('class="error-summary"') :]
+    assert f'<a href="#{field}">{message}' in summary
+    assert f'id="{field}"' in response.text  # the link goes somewhere
+    assert "Nothing was saved yet" in summary
+    assert services.records.entries("ann") == []
+
+
+def test_the_check_in_works_without_a_plan(services: Services, client: TestClient) -> None:
+    add_user(services, "pat")
+    sign_in(client, "pat")
+    assert "Exercises you did today" not in client.get("/checkin").text
+    assert submit(client, "/checkin", CHECKIN).status_code == 303
+    (entry,) = services.records.entries("pat")
+    assert entry.exercises == ()
+
+
+# -- escalations -------------------------------------------------------------------------
+
+
+def test_a_warning_sign_leads_to_an_emergency_message_on_every_page_until_read(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    response = submit(client, "/checkin", {**CHECKIN, "red_flag": "yes"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/progress?saved=1&warning=1"
+    page = client.get(response.headers["location"]).text
+    main = page[page.index('<main id="main"') :]
+    assert main.index('class="urgency urgency-emergency" role="alert"') < main.index(
+        "check-in is saved"
+    )
+    assert 'class="call-button" href="tel:112"' in main
+    for path in ("/programme", "/checkin", "/learn", "/account"):
+        assert "Call for help now" in client.get(path).text, path
+    (open_one,) = services.records.open_escalations("ann")
+    assert open_one.level.value == "emergency"
+
+    token = csrf_token(client, "/learn")
+    response = client.post(
+        "/escalations/acknowledge",
+        data={"csrf_token": token},
+        headers={"referer": "http://testserver/learn"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/learn"
+    assert services.records.open_escalations("ann") == []
+    assert "Call for help now" not in client.get("/programme").text
+
+
+@pytest.mark.parametrize(
+    ("referer", "back"),
+    [
+        ("https://evil.example/phish", "/programme"),
+        ("//evil.example/x", "/programme"),
+        ("", "/programme"),
+        ("http://testserver/progress?x=1", "/progress"),
+    ],
+)
+def test_acknowledging_goes_back_only_within_the_site(
+    client: TestClient, ann: Person, referer: str, back: str
+) -> None:
+    token = csrf_token(client, "/programme")
+    response = client.post(
+        "/escalations/acknowledge",
+        data={"csrf_token": token},
+        headers={"referer": referer},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == back
+
+
+# -- progress ----------------------------------------------------------------------------
+
+
+def chart_data(page: str, chart_id: str) -> dict[str, Any]:
+    found = re.search(
+        rf'<script type="application/json" id="{chart_id}-data">(.*?)</script>', page, re.S
+    )
+    assert found is not None, chart_id
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
+def add_days(services: Services, name: str, rows: list[dict[str, Any]]) -> None:
+    start = today(services) - timedelta(days=len(rows) - 1)
+    for offset, row in enumerate(rows):
+        services.records.add_entry(
+            name,
+            {"day": start + timedelta(days=offset), "walk_minutes": 20.0, **row},
+        )
+
+
+def ex(*done: bool) -> list[dict[str, Any]]:
+    return [
+        {"exercise_id": f"e{i}", "done": d, "pain_during": 2 if d else None}
+        for i, d in enumerate(done)
+    ]
+
+
+def test_progress_shows_charts_tables_and_trends_from_the_diary(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    first = {"pain_now": 6, "pain_walking": 7, "walk_tolerance_min": 10.0}
+    second = {"pain_now": 5, "pain_walking": 6, "walk_tolerance_min": 12.5}
+    third = {"pain_now": 3, "pain_walking": 4, "walk_no_limit": True}
+    add_days(
+        services,
+        "ann",
+        [{**first, "exercises": ex(True, False)}, {**second, "exercises": ex(True, True)}, third],
+    )
+    page = client.get("/progress")
+    assert page.status_code == 200
+    text = page.text
+    pain = chart_data(text, "pain")
+    assert [s["values"] for s in pain["series"]] == [[6, 5, 3], [7, 6, 4]]
+    assert pain["y_max"] == 10
+    assert len(pain["labels"]) == 3
+    tolerance = chart_data(text, "tolerance")
+    assert tolerance["series"][0]["values"] == [10.0, 12.5, None]
+    adherence = chart_data(text, "adherence")
+    assert adherence["series"][0]["values"] == [50, 100, None]
+    # Each chart has its table of the same numbers.
+    assert text.count('<details class="chart-table" open>') == 3
+    assert "<td>12.5</td>" in text
+    assert "<td>50</td>" in text
+    assert "went from 7 to 4 out of 10 over 3 check-ins. That is better." in text
+    assert "10 minutes at first; most recently, pain did not stop you." in text
+    assert "On 1 day pain did not stop you walking" in text
+    assert "you did 75% of the exercises" in text
+    # Recent check-ins, newest first.
+    recent = text[text.index('id="recent-title"') :]
+    assert recent.index("did not stop me") < recent.index("12.5 min") < recent.index("10 min")
+    assert "1 of 2" in recent
+    assert 'href="/report.pdf"' in text
+    assert 'href="/programme.ics"' in text
+    assert "/static/vendor/chart.js/chart.umd.min.js" in text
+    assert "Do today's check-in" not in text  # today's is done
+
+
+def test_progress_with_a_missed_check_in_reminds_and_offers_today(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    start = today(services) - timedelta(days=5)
+    services.records.add_entry(
+        "ann", {"day": start, "pain_now": 3, "pain_walking": 3, "walk_minutes": 10.0}
+    )
+    text = client.get("/progress").text
+    status, _ = services.records.status("ann")
+    assert status.escalation.reminders
+    for reminder in status.escalation.reminders:
+        assert escape(reminder) in text
+    assert "Do today's check-in" in text
+    assert "After a few more check-ins" in text
+
+
+def test_progress_before_any_check_in(client: TestClient, ann: Person) -> None:
+    text = client.get("/progress").text
+    assert "You have no check-ins yet" in text
+    assert "Nothing in your check-ins says you need to see a doctor now" in text
+
+
+# -- downloads ---------------------------------------------------------------------------
+
+
+def test_the_doctor_summary_is_a_pdf_download(client: TestClient, ann: Person) -> None:
+    submit(client, "/checkin", CHECKIN)
+    response = client.get("/report.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("attachment")
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_calendar_has_a_daily_session_and_the_walks_of_four_weeks(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    response = client.get("/programme.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = list(calendar.walk("VEVENT"))
+    plan = plan_of(services, "ann")
+    sessions = [e for e in events if str(e["summary"]).startswith("Back exercises")]
+    walks = [e for e in events if str(e["summary"]).startswith("Walk")]
+    assert len(sessions) == 1
+    assert sessions[0]["rrule"]["COUNT"] == [28]
+    assert sessions[0].decoded("dtstart") == today(services)
+    assert "Pelvic tilt: 2 sets of 8" in str(sessions[0]["description"])
+    weeks = plan["walking"]["weeks"]
+    assert len(walks) == sum(w["days"] for w in weeks[:4])
+    days = sorted(w.decoded("dtstart") for w in walks)
+    assert days[0] == today(services)
+    assert days[-1] < today(services) + timedelta(days=28)
+    assert len(set(days)) == len(days)
+    assert "ann" not in response.text
