@@ -1,0 +1,407 @@
+"""Backstride's gait analysis and mobgap's Mobilise-D pipeline on the same real recordings.
+
+Run: ``.venv/bin/python bench/gait_validation.py`` (add ``--no-docs`` to only print,
+``--quick`` to skip the 24-hour run). Prints, per algorithm, bout F1, initial-contact F1
+(±0.25 s), contact timing error, and cadence, speed and stride-length error per reference
+bout (INDIP reference), then the orientation/resampling invariance and the time for long
+recordings; writes ``docs/validation/gait.md`` and its plots.
+
+Figures are measured, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from scipy.spatial.transform import Rotation
+
+from backstride.gait import GaitResult, analyse_arrays
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "gait" / "mobgap-tvs-lab"
+DOCS = ROOT / "docs" / "validation"
+FS = 100.0
+IC_TOLERANCE_S = 0.25
+
+
+@dataclass
+class Record:
+    name: str
+    meta: dict[str, object]
+    imu: pd.DataFrame
+    ref_wb: pd.DataFrame
+    ref_ic: pd.DataFrame
+
+
+@dataclass
+class Detected:
+    """One algorithm's output on one recording, in seconds."""
+
+    bouts: list[tuple[float, float, float, float | None, float | None]]  # start, end, cad, v, sl
+    contacts_s: np.ndarray
+    seconds: float = 0.0
+
+
+@dataclass
+class Scores:
+    bout_any: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    bout_iou: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    ic: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    timing_ms: list[float] = field(default_factory=list)
+    cad: list[float] = field(default_factory=list)
+    speed: list[float] = field(default_factory=list)
+    sl: list[float] = field(default_factory=list)
+    pairs: list[tuple[float, float, float, float]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def load_records() -> list[Record]:
+    index = pd.read_csv(DATA / "index.csv")
+    records = []
+    for name in index["name"]:
+        records.append(
+            Record(
+                name=name,
+                meta=json.loads((DATA / f"{name}_meta.json").read_text()),
+                imu=pd.read_csv(DATA / f"{name}_imu.csv"),
+                ref_wb=pd.read_csv(DATA / f"{name}_ref_INDIP_wb.csv"),
+                ref_ic=pd.read_csv(DATA / f"{name}_ref_INDIP_ic.csv"),
+            )
+        )
+    return records
+
+
+def backstride(record: Record, imu: pd.DataFrame | None = None) -> tuple[Detected, GaitResult]:
+    imu = record.imu if imu is None else imu
+    start = time.perf_counter()
+    result = analyse_arrays(
+        imu["t_s"].to_numpy(),
+        imu[["acc_x", "acc_y", "acc_z"]].to_numpy(),
+        imu[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
+        height_m=float(record.meta["height_m"]),  # type: ignore[arg-type]
+    )
+    elapsed = time.perf_counter() - start
+    bouts = [
+        (b.start_s, b.end_s, b.cadence_spm, b.speed_mps, b.stride_length_m) for b in result.bouts
+    ]
+    return Detected(bouts, np.asarray(result.initial_contacts_s), elapsed), result
+
+
+def mobgap_dataset(record: Record, imu: pd.DataFrame | None = None):
+    from mobgap.data import GaitDatasetFromData  # noqa: PLC0415 (10 s import, only when compared)
+
+    imu = record.imu if imu is None else imu
+    meta = record.meta
+    participant = {
+        "cohort": meta["cohort"],
+        "height_m": meta["height_m"],
+        "sensor_height_m": meta["sensor_height_m"],
+    }
+    return GaitDatasetFromData(
+        {record.name: {"LowerBack": imu.drop(columns="t_s").reset_index(drop=True)}},
+        FS,
+        {record.name: participant},
+        {record.name: {"measurement_condition": "laboratory"}},
+    )[0]
+
+
+def mobgap_run(record: Record, variant: str, imu: pd.DataFrame | None = None) -> Detected:
+    from mobgap.pipeline import (  # noqa: PLC0415 (10 s import, only when compared)
+        MobilisedPipelineHealthy,
+        MobilisedPipelineImpaired,
+    )
+
+    healthy = variant == "cohort" and record.meta["cohort"] == "HA"
+    pipeline = MobilisedPipelineHealthy() if healthy else MobilisedPipelineImpaired()
+    datapoint = mobgap_dataset(record, imu)
+    start = time.perf_counter()
+    pipeline = pipeline.run(datapoint)
+    elapsed = time.perf_counter() - start
+    wbs = pipeline.per_wb_parameters_
+    bouts = [
+        (r.start / FS, r.end / FS, r.cadence_spm, r.walking_speed_mps, r.stride_length_m)
+        for r in wbs.itertuples()
+    ]
+    ics = pipeline.raw_ic_list_["ic"].to_numpy() / FS
+    keep = np.zeros(ics.shape[0], dtype=bool)
+    for b in bouts:
+        keep |= (ics >= b[0]) & (ics <= b[1])
+    return Detected(bouts, ics[keep], elapsed)
+
+
+def f1(counts: np.ndarray) -> float:
+    tp, fp, fn = counts
+    return float(2 * tp / (2 * tp + fp + fn)) if tp else 0.0
+
+
+def match_bouts(ref: list[tuple[float, float]], det: list[tuple[float, float]], min_iou: float):
+    """One-to-one matching by best intersection over union; ``min_iou=0`` means any overlap."""
+    used: set[int] = set()
+    tp = 0
+    for start, end in ref:
+        best, best_iou = None, 0.0
+        for j, (a, b) in enumerate(det):
+            if j in used:
+                continue
+            inter = max(0.0, min(end, b) - max(start, a))
+            iou = inter / (max(end, b) - min(start, a))
+            if inter > 0 and iou > best_iou:
+                best, best_iou = j, iou
+        if best is not None and best_iou >= min_iou:
+            tp += 1
+            used.add(best)
+    return np.array([tp, len(det) - tp, len(ref) - tp])
+
+
+def match_contacts(ref: np.ndarray, det: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if ref.size == 0 or det.size == 0:
+        return np.array([0, det.size, ref.size]), np.zeros(0)
+    cost = np.abs(ref[:, None] - det[None, :])
+    rows, cols = linear_sum_assignment(np.where(cost <= IC_TOLERANCE_S, cost, 1e6))
+    ok = cost[rows, cols] <= IC_TOLERANCE_S
+    tp = int(ok.sum())
+    return np.array([tp, det.size - tp, ref.size - tp]), det[cols[ok]] - ref[rows[ok]]
+
+
+def per_reference_bout(ref: tuple[float, float], det: Detected, column: int) -> float | None:
+    """The detected value over a reference bout: mean of overlapping bouts, weighted by overlap."""
+    weight = total = 0.0
+    for bout in det.bouts:
+        value = bout[column]
+        overlap = max(0.0, min(ref[1], bout[1]) - max(ref[0], bout[0]))
+        if overlap > 0 and value is not None and np.isfinite(value):
+            weight += overlap
+            total += overlap * float(value)
+    return total / weight if weight > 0 else None
+
+
+def reference_bouts(record: Record) -> list[tuple[float, float]]:
+    return [(r.start / FS, (r.end - 1) / FS) for r in record.ref_wb.itertuples()]
+
+
+def score(records: list[Record], results: dict[str, Detected]) -> Scores:
+    s = Scores()
+    for record in records:
+        det = results[record.name]
+        s.seconds += det.seconds
+        ref = reference_bouts(record)
+        spans = [(b[0], b[1]) for b in det.bouts]
+        s.bout_any += match_bouts(ref, spans, 0.0)
+        s.bout_iou += match_bouts(ref, spans, 0.5)
+        counts, offsets = match_contacts(record.ref_ic["ic"].to_numpy() / FS, det.contacts_s)
+        s.ic += counts
+        s.timing_ms += list(1000 * offsets)
+        for (start, end), row in zip(ref, record.ref_wb.itertuples(), strict=True):
+            cad = per_reference_bout((start, end), det, 2)
+            speed = per_reference_bout((start, end), det, 3)
+            sl = per_reference_bout((start, end), det, 4)
+            if cad is not None:
+                s.cad.append(abs(cad - row.avg_cadence_spm))
+                s.pairs.append(
+                    (row.avg_cadence_spm, cad, row.avg_walking_speed_mps, speed or np.nan)
+                )
+            if speed is not None:
+                s.speed.append(abs(speed - row.avg_walking_speed_mps))
+            if sl is not None:
+                s.sl.append(abs(sl - row.avg_stride_length_m))
+    return s
+
+
+def random_variant(record: Record, rng: np.random.Generator) -> pd.DataFrame:
+    """The recording rotated at random and resampled to 50-60 Hz with jittered time stamps."""
+    rotation = Rotation.random(random_state=rng)
+    rate = rng.uniform(50, 60)
+    t = record.imu["t_s"].to_numpy()
+    t_new = np.arange(t[0], t[-1], 1 / rate)
+    t_new = np.sort(t_new + rng.uniform(-0.3, 0.3, t_new.shape) / rate)
+    t_new = t_new[(t_new >= t[0]) & (t_new <= t[-1])]
+    acc = rotation.apply(record.imu[["acc_x", "acc_y", "acc_z"]].to_numpy())
+    gyr = rotation.apply(record.imu[["gyr_x", "gyr_y", "gyr_z"]].to_numpy())
+    out = {"t_s": t_new}
+    for i, axis in enumerate("xyz"):
+        out[f"acc_{axis}"] = np.interp(t_new, t, acc[:, i])
+        out[f"gyr_{axis}"] = np.interp(t_new, t, gyr[:, i])
+    return pd.DataFrame(out)
+
+
+def invariance(records: list[Record], variants: int = 5) -> dict[str, float]:
+    rng = np.random.default_rng(20240601)
+    cad_diff: list[float] = []
+    speed_diff: list[float] = []
+    for record in records:
+        original, _ = backstride(record)
+        for _ in range(variants):
+            moved, _ = backstride(record, random_variant(record, rng))
+            for ref in reference_bouts(record):
+                a = per_reference_bout(ref, original, 2)
+                b = per_reference_bout(ref, moved, 2)
+                if a is not None and b is not None:
+                    cad_diff.append(abs(a - b))
+                va = per_reference_bout(ref, original, 3)
+                vb = per_reference_bout(ref, moved, 3)
+                if va is not None and vb is not None:
+                    speed_diff.append(abs(va - vb))
+    return {
+        "variants": variants * len(records),
+        "cad_median": float(np.median(cad_diff)),
+        "cad_p90": float(np.percentile(cad_diff, 90)),
+        "cad_max": float(np.max(cad_diff)),
+        "speed_median": float(np.median(speed_diff)),
+        "speed_p90": float(np.percentile(speed_diff, 90)),
+        "speed_max": float(np.max(speed_diff)),
+        "cad_within_1": float(np.mean(np.asarray(cad_diff) <= 1.0)),
+        "speed_within_002": float(np.mean(np.asarray(speed_diff) <= 0.02)),
+    }
+
+
+def tiled(records: list[Record], hours: float) -> pd.DataFrame:
+    parts = [r.imu for r in records]
+    block = pd.concat(parts, ignore_index=True)
+    n = int(hours * 3600 * FS)
+    reps = int(np.ceil(n / len(block)))
+    values = np.tile(block.drop(columns="t_s").to_numpy(), (reps, 1))[:n]
+    frame = pd.DataFrame(values, columns=block.columns[1:])
+    frame.insert(0, "t_s", np.arange(n) / FS)
+    return frame
+
+
+def long_run(hours: float) -> dict[str, float]:
+    """Run in a fresh process so its peak memory is its own."""
+    code = (
+        "import sys, time, resource; sys.path.insert(0, 'bench');"
+        "import gait_validation as g;"
+        f"d = g.tiled(g.load_records(), {hours});"
+        "t = d['t_s'].to_numpy(); a = d[['acc_x','acc_y','acc_z']].to_numpy();"
+        "w = d[['gyr_x','gyr_y','gyr_z']].to_numpy(); del d;"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+        "s = time.perf_counter(); r = g.analyse_arrays(t, a, w, height_m=1.7);"
+        "e = time.perf_counter() - s;"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+        "print(e, peak / 1024, base / 1024, len(r.bouts))"
+    )
+    out = subprocess.run(  # noqa: S603 (our own interpreter and a fixed script)
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return {
+        "seconds": float(out[0]),
+        "peak_mb": float(out[1]),
+        "input_mb": float(out[2]),
+        "bouts": float(out[3]),
+    }
+
+
+def mobgap_hour(records: list[Record]) -> float:
+    data = tiled(records, 1.0)
+    start = time.perf_counter()
+    mobgap_run(records[0], "impaired", data)
+    return time.perf_counter() - start
+
+
+def row(name: str, s: Scores) -> str:
+    timing = np.asarray(s.timing_ms)
+    return (
+        f"| {name} | {f1(s.bout_any):.2f} | {f1(s.bout_iou):.2f} | {f1(s.ic):.2f} "
+        f"| {np.mean(np.abs(timing)):.0f} ({np.median(timing):+.0f}) "
+        f"| {np.mean(s.cad):.1f} ({len(s.cad)} of 19) | {np.mean(s.speed):.3f} "
+        f"| {np.mean(s.sl):.3f} | {s.seconds:.2f} |"
+    )
+
+
+HEADER = (
+    "| algorithm | bout F1 (any overlap) | bout F1 (IoU ≥ 0.5) | contact F1 (±0.25 s) "
+    "| timing error ms: mean abs (median signed) | cadence MAE spm (bouts estimated) "
+    "| speed MAE m/s | stride length MAE m | run time s (9 recordings) |\n"
+    "|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def plot(scores: dict[str, Scores], path: Path) -> None:
+    import matplotlib as mpl  # noqa: PLC0415 (only when writing the docs)
+
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415 (after choosing the Agg backend)
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+    for (name, s), marker in zip(scores.items(), "osx^", strict=False):
+        pairs = np.asarray(s.pairs)
+        axes[0].scatter(pairs[:, 0], pairs[:, 1], marker=marker, label=name, alpha=0.7)
+        axes[1].scatter(pairs[:, 2], pairs[:, 3], marker=marker, label=name, alpha=0.7)
+    axes[0].plot([60, 120], [60, 120], "k--", lw=0.8)
+    axes[1].plot([0.2, 1.4], [0.2, 1.4], "k--", lw=0.8)
+    axes[0].set(xlabel="INDIP cadence (steps/min)", ylabel="estimated", title="Cadence per bout")
+    axes[1].set(xlabel="INDIP speed (m/s)", ylabel="estimated", title="Speed per bout")
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Date": None})
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--no-docs", action="store_true")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    records = load_records()
+    print(f"{len(records)} recordings, {sum(len(r.ref_wb) for r in records)} reference bouts")
+    scores: dict[str, Scores] = {}
+    scores["Backstride"] = score(records, {r.name: backstride(r)[0] for r in records})
+    with warnings.catch_warnings():
+        # mobgap's bundled laterality models were pickled with an older scikit-learn.
+        warnings.simplefilter("ignore")
+        scores["mobgap 1.2.0 Mobilise-D (by cohort)"] = score(
+            records, {r.name: mobgap_run(r, "cohort") for r in records}
+        )
+        scores["mobgap 1.2.0 impaired pipeline on all"] = score(
+            records, {r.name: mobgap_run(r, "impaired") for r in records}
+        )
+    print(HEADER)
+    for name, s in scores.items():
+        print(row(name, s))
+    inv = invariance(records)
+    print("invariance (random rotation, 50-60 Hz, jitter):", json.dumps(inv))
+    long: dict[str, float] = {}
+    mobgap_1h = float("nan")
+    if not args.quick:
+        long = long_run(24.0)
+        print(
+            f"24 h of 100 Hz data: {long['seconds']:.1f} s, peak memory {long['peak_mb']:.0f} MB"
+            f" (input arrays and interpreter {long['input_mb']:.0f} MB), {long['bouts']:.0f} bouts"
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mobgap_1h = mobgap_hour(records)
+        print(f"mobgap impaired pipeline, 1 h of 100 Hz data: {mobgap_1h:.1f} s")
+    if not args.no_docs:
+        write_docs(scores, inv, long, mobgap_1h)
+
+
+def write_docs(
+    scores: dict[str, Scores], inv: dict[str, float], long: dict[str, float], mobgap_1h: float
+) -> None:
+    plot(scores, DOCS / "gait-per-bout.svg")
+    table = "\n".join([HEADER, *(row(n, s) for n, s in scores.items())])
+    template = (DOCS / "gait.md.in").read_text(encoding="utf-8")
+    text = template.format(
+        table=table,
+        inv=inv,
+        long_s=long.get("seconds", float("nan")),
+        long_mb=long.get("peak_mb", float("nan")),
+        input_mb=long.get("input_mb", float("nan")),
+        mobgap_1h=mobgap_1h,
+    )
+    (DOCS / "gait.md").write_text(text, encoding="utf-8")
+    print(f"wrote {DOCS / 'gait.md'}")
+
+
+if __name__ == "__main__":
+    main()
