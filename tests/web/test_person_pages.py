@@ -13,10 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 from markupsafe import escape
+from sqlalchemy import func, select
 
 from backstride.domain.diary import Person, Role
+from backstride.persistence.tables import ExerciseSessionRow
 from backstride.services.container import Services
-from tests.web.conftest import Clock, add_user, csrf_token, sign_in, submit
+from tests.web.conftest import PASSWORD, Clock, add_user, csrf_token, sign_in, submit
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -529,3 +531,16 @@ def test_the_calendar_has_a_daily_session_and_the_walks_of_four_weeks(
     assert days[-1] < today(services) + timedelta(days=28)
     assert len(set(days)) == len(days)
     assert "ann" not in response.text
+
+
+def test_deleting_the_account_deletes_the_done_logs(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    submit(client, "/programme/done", {"exercise_id": "pelvic_tilt", "pain_during": "3"},
+           form_page="/programme")  # fmt: skip
+    with services.store.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ExerciseSessionRow)) == 1
+    response = submit(client, "/account/delete", {"password": PASSWORD}, form_page="/account")
+    assert response.status_code == 303
+    with services.store.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ExerciseSessionRow)) == 0
