@@ -30,8 +30,7 @@ from backstride.services.clinic import Clinic
 from backstride.services.records import Records
 from backstride.services.settings import Settings
 from backstride.services.store import Store
-
-from diary import FIRST_DAY, build  # type: ignore[import-not-found]  # noqa: I001
+from diary import FIRST_DAY, build  # type: ignore[import-not-found]
 
 
 def main() -> None:
@@ -60,7 +59,8 @@ def main() -> None:
                     for i in range(1, args.people + 1)
                 ],
             )
-        print(f"built {args.people} people, {written} check-ins in {time.perf_counter() - start:.1f} s")
+        built_s = time.perf_counter() - start
+        print(f"built {args.people} people, {written} check-ins in {built_s:.1f} s")
         records = Records(store, default_service(), lambda: now)
         clinic = Clinic(records, Accounts(store, lambda: now))
         clinician = records.user("clinician")
