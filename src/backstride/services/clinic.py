@@ -27,13 +27,18 @@ A missed check-in never outranks a worsening trend, and neither ever outranks an
 silence is not evidence of harm (the missing-check-ins rule is a reminder, never an
 escalation).
 
-Speed: each person's episode summary (level, trend, days logged) is computed once and kept
-in memory, keyed by the latest assessment's id and the diary's fingerprint (number of
-check-ins and latest ``updated_at``), so any new or changed check-in or a new assessment
-recomputes it. A caseload request costs a handful of grouped queries; only changed people
-are read and computed. The escalation rules read the whole episode (a worsening run may lie
-anywhere in it, the baseline is its first check-in), so the computation is never cut to a
-recent window.
+Speed: each person's episode summary (level, trend words, days logged, last check-in) is
+computed once and kept in memory, and computed again when it may have changed: a new
+assessment (its id is part of the entry); a new check-in (the diary's largest id has grown:
+the people with check-ins above the last one seen are forgotten; a smaller largest id, after
+deletions or a restore, forgets everyone); a changed check-in (a check-in can be changed only
+on its own day, so the latest ``updated_at`` of the last three days' check-ins is compared
+with the one the summary was computed from); and, as a backstop, after 15 to 30 minutes. A
+caseload request costs a handful of grouped, indexed queries; only changed people are read
+and computed. The escalation rules read the whole episode (a worsening run may lie anywhere
+in it and the baseline is its first check-in), so the computation is never cut to a recent
+window. ``bench/caseload.py`` measures it (1,000 people x 180 days: p95 about 100 ms warm on
+a busy machine, the first request a few seconds).
 """
 
 from __future__ import annotations
