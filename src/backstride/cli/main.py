@@ -319,7 +319,7 @@ def serve(
     from backstride.cli.render import console
     from backstride.services.container import Services
     from backstride.services.demo import seed_demo
-    from backstride.web.config import ConfigError, WebConfig
+    from backstride.services.settings import ConfigError, WebConfig
 
     if demo:
         os.environ["BACKSTRIDE_DEMO"] = "1"

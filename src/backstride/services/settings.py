@@ -1,4 +1,8 @@
-"""Settings from the environment, read when asked for (never at import time)."""
+"""Settings from the environment, read when asked for (never at import time).
+
+Outside demo mode the web app needs a real secret: it refuses to start with none, a short one
+or the demo's well-known one.
+"""
 
 from __future__ import annotations
 
@@ -26,3 +30,49 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """``BACKSTRIDE_DATABASE_URL`` or the default SQLite file."""
     env = os.environ if environ is None else environ
     return Settings(database_url=env.get("BACKSTRIDE_DATABASE_URL") or default_database_url())
+
+
+#: Only ever used in demo mode, where everything is throwaway and labelled as such.
+DEMO_SECRET = "backstride-demo-secret-not-for-real-use-0000"  # noqa: S105 (refused outside demo)
+MIN_SECRET_CHARS = 32
+TRUE = {"1", "true", "yes", "on"}
+
+
+class ConfigError(Exception):
+    """A setting is missing or unsafe; the message names the environment variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    settings: Settings
+    secret_key: str
+    demo: bool = False
+    #: Cookies marked Secure and HSTS sent: set when served behind TLS.
+    secure: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> WebConfig:
+        env = os.environ if environ is None else environ
+        demo = env.get("BACKSTRIDE_DEMO", "").lower() in TRUE
+        secret = env.get("BACKSTRIDE_SECRET_KEY", "")
+        if not secret and demo:
+            secret = DEMO_SECRET
+        config = cls(
+            settings=get_settings(env),
+            secret_key=secret,
+            demo=demo,
+            secure=env.get("BACKSTRIDE_SECURE_COOKIES", "").lower() in TRUE,
+        )
+        config.check()
+        return config
+
+    def check(self) -> None:
+        if self.demo:
+            return
+        if len(self.secret_key) < MIN_SECRET_CHARS or self.secret_key == DEMO_SECRET:
+            raise ConfigError(
+                "BACKSTRIDE_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_CHARS} characters (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`), "
+                "or start with --demo for throwaway demo data"
+            )
