@@ -211,3 +211,30 @@ class AuditEventRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]]
     at: Mapped[datetime] = mapped_column()
+
+
+class WalkingTestRow(Base):
+    """One walking tolerance test recorded by a phone at the lower back. The raw samples are
+    not kept: only what the test found, and the quality flags that qualify it."""
+
+    __tablename__ = "walking_tests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column()
+    time_to_first_symptom_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    distance_to_first_symptom_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    walking_time_s: Mapped[float] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    total_time_s: Mapped[float] = mapped_column(Float)
+    stop_reason: Mapped[str] = mapped_column(String(20))
+    recovery_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    steps: Mapped[int] = mapped_column(Integer)
+    cadence_spm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    speed_mps: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sampling_rate_hz: Mapped[float] = mapped_column(Float)
+    detail: Mapped[dict[str, Any]]  # bouts and quality flags, as the gait JSON gives them
+    __table_args__ = (
+        CheckConstraint("walking_time_s >= 0", name="walking_time"),
+        CheckConstraint("steps >= 0", name="steps"),
+    )

@@ -20,7 +20,7 @@ from backstride.services.container import Services
 from backstride.web import api
 from backstride.web.config import WebConfig
 from backstride.web.deps import LoginRequiredError, Web, render, templates
-from backstride.web.pages import account, assess, auth, clinician, person, public
+from backstride.web.pages import account, assess, auth, clinician, person, public, walk_test
 from backstride.web.security import SecurityHeaders, Signer
 
 PAGE_ERRORS = {
@@ -70,7 +70,7 @@ def create_app(config: WebConfig | None = None, services: Services | None = None
     static = resources.files("backstride.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
-    for pages in (public, assess, auth, account, person, clinician):
+    for pages in (public, assess, auth, account, person, clinician, walk_test):
         app.include_router(pages.router)
     _error_handlers(app)
     app.add_middleware(SecurityHeaders, hsts=config.secure)

@@ -1,0 +1,69 @@
+"""Reads and writes of walking tolerance test results (the caller owns the transaction)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backstride.persistence.tables import WalkingTestRow
+
+
+@dataclass(frozen=True, slots=True)
+class StoredWalkingTest:
+    id: int
+    person_id: int
+    day: date
+    recorded_at: datetime
+    time_to_first_symptom_s: float | None
+    distance_to_first_symptom_m: float | None
+    walking_time_s: float
+    distance_m: float | None
+    total_time_s: float
+    stop_reason: str
+    recovery_s: float | None
+    steps: int
+    cadence_spm: float | None
+    speed_mps: float | None
+    sampling_rate_hz: float
+    detail: dict[str, Any]
+
+
+def _stored(row: WalkingTestRow) -> StoredWalkingTest:
+    return StoredWalkingTest(
+        id=row.id,
+        person_id=row.person_id,
+        day=row.day,
+        recorded_at=row.recorded_at,
+        time_to_first_symptom_s=row.time_to_first_symptom_s,
+        distance_to_first_symptom_m=row.distance_to_first_symptom_m,
+        walking_time_s=row.walking_time_s,
+        distance_m=row.distance_m,
+        total_time_s=row.total_time_s,
+        stop_reason=row.stop_reason,
+        recovery_s=row.recovery_s,
+        steps=row.steps,
+        cadence_spm=row.cadence_spm,
+        speed_mps=row.speed_mps,
+        sampling_rate_hz=row.sampling_rate_hz,
+        detail=row.detail,
+    )
+
+
+def add_walking_test(session: Session, person_id: int, values: dict[str, Any]) -> StoredWalkingTest:
+    row = WalkingTestRow(person_id=person_id, **values)
+    session.add(row)
+    session.flush()
+    return _stored(row)
+
+
+def walking_tests(session: Session, person_id: int) -> list[StoredWalkingTest]:
+    query = (
+        select(WalkingTestRow)
+        .where(WalkingTestRow.person_id == person_id)
+        .order_by(WalkingTestRow.recorded_at, WalkingTestRow.id)
+    )
+    return [_stored(r) for r in session.scalars(query)]

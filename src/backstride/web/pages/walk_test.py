@@ -1,0 +1,108 @@
+"""The walking tolerance test: a page that records the phone's motion sensors through the
+browser while the person walks, with "pain started" and "stop" buttons, then uploads the
+samples, and the results over the weeks.
+
+The browser needs a secure context for motion sensors: localhost, or HTTPS
+(``backstride serve --ssl-certfile ... --ssl-keyfile ...`` or a TLS proxy).
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from backstride.domain.answers import ContractError
+from backstride.services.walking_tests import WalkingTests
+from backstride.web.deps import CsrfHeaderChecked, PersonUser, WebApp, render
+
+router = APIRouter(include_in_schema=False)
+
+#: 15 minutes at 120 Hz of seven numbers as JSON text is about 9 MB.
+MAX_UPLOAD_BYTES = 12 * 1024 * 1024
+
+STOP_WORDS = {
+    "pain": "Pain made me stop",
+    "time_limit": "Reached 15 minutes",
+    "other_symptom": "Another symptom (for example breathless or dizzy)",
+    "other": "Another reason",
+}
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+@router.get("/walk-test", response_class=HTMLResponse)
+def walk_test(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
+    tests = WalkingTests(web.services.records).tests(user.name)
+    labels = [t.recorded_at.astimezone().strftime("%d %b") for t in tests]
+    series = [
+        {
+            "label": "Minutes to first pain",
+            "values": [_minutes(t.time_to_first_symptom_s) for t in tests],
+        },
+        {"label": "Minutes walked in all", "values": [_minutes(t.total_time_s) for t in tests]},
+    ]
+    last_height = next(
+        (t.detail.get("height_m") for t in reversed(tests) if t.detail.get("height_m")), None
+    )
+    return render(
+        request,
+        "walk_test/index.html",
+        {
+            "title": "Walking test",
+            "tests": list(reversed(tests)),
+            "labels": labels,
+            "series": series,
+            "stop_words": STOP_WORDS,
+            "height_cm": None if last_height is None else round(last_height * 100),
+        },
+    )
+
+
+@router.get("/walk-test/{test_id}", response_class=HTMLResponse)
+def walk_test_result(request: Request, web: WebApp, user: PersonUser, test_id: int) -> HTMLResponse:
+    tests = {t.id: t for t in WalkingTests(web.services.records).tests(user.name)}
+    test = tests.get(test_id)
+    if test is None:
+        raise HTTPException(status_code=404, detail="There is no walking test with that number.")
+    return render(
+        request,
+        "walk_test/result.html",
+        {"title": "Walking test result", "test": test, "stop_words": STOP_WORDS},
+    )
+
+
+@router.post("/walk-test", dependencies=[CsrfHeaderChecked])
+async def upload(request: Request, web: WebApp, user: PersonUser) -> Response:
+    """The recording page's upload (JSON). 201 with the new result's address; 413 when too
+    large; 422 naming the field or what is wrong with the recording; nothing is stored then."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+        return JSONResponse({"detail": "the recording is too large"}, status_code=413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_UPLOAD_BYTES:
+            return JSONResponse({"detail": "the recording is too large"}, status_code=413)
+    try:
+        raw = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return JSONResponse(
+            {"detail": [{"loc": ["body"], "msg": "not valid JSON", "type": "json"}]},
+            status_code=422,
+        )
+    try:
+        stored = WalkingTests(web.services.records).record(user.name, raw)
+    except ContractError as exc:
+        detail = [
+            {"loc": ["body", e.field], "msg": e.message, "type": "contract"} for e in exc.errors
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
+    return JSONResponse(
+        {"id": stored.id, "url": f"/walk-test/{stored.id}"},
+        status_code=201,
+        headers={"location": f"/walk-test/{stored.id}", "cache-control": "no-store"},
+    )

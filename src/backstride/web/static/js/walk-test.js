@@ -1,0 +1,194 @@
+// The walking tolerance test recorder. Reads the phone's motion sensors (DeviceMotion:
+// acceleration including gravity in m/s², rotation rate in deg/s), keeps the samples in
+// memory with their times, and uploads them with the person's markers when they save.
+"use strict";
+
+(() => {
+  const LIMIT_S = 15 * 60;
+  const $ = (id) => document.getElementById(id);
+
+  const state = {
+    t0: null,
+    t: [], ax: [], ay: [], az: [], gx: [], gy: [], gz: [],
+    gyro: true,
+    painAt: null,
+    stopAt: null,
+    stoppedWall: null,
+    recoveryS: null,
+    tick: null,
+    recoveryTick: null,
+  };
+
+  const clock = (seconds) => {
+    const s = Math.max(0, Math.floor(seconds));
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  };
+  const now = () => performance.now() / 1000;
+  const since = () => (state.t0 === null ? 0 : now() - state.t0);
+
+  function say(text) {
+    $("status").textContent = text;
+  }
+
+  function onMotion(event) {
+    const a = event.accelerationIncludingGravity;
+    if (!a || a.x === null || a.y === null || a.z === null) return;
+    if (state.t0 === null) state.t0 = now();
+    state.t.push(Math.round(since() * 1000) / 1000);
+    state.ax.push(a.x);
+    state.ay.push(a.y);
+    state.az.push(a.z);
+    const r = event.rotationRate;
+    if (r && r.alpha !== null && r.beta !== null && r.gamma !== null) {
+      state.gx.push(r.beta);
+      state.gy.push(r.gamma);
+      state.gz.push(r.alpha);
+    } else {
+      state.gyro = false;
+    }
+    if (state.stopAt === null && since() >= LIMIT_S) stop("time_limit");
+  }
+
+  async function start() {
+    const Motion = window.DeviceMotionEvent;
+    if (!Motion) {
+      say("This browser cannot read motion sensors. Please use a phone.");
+      return;
+    }
+    if (typeof Motion.requestPermission === "function") {
+      // Some phones ask the person first; the request must come from this tap.
+      try {
+        if ((await Motion.requestPermission()) !== "granted") {
+          say("Motion sensors were not allowed, so the test cannot run.");
+          return;
+        }
+      } catch (error) {
+        say("Motion sensors were not allowed, so the test cannot run.");
+        return;
+      }
+    }
+    window.addEventListener("devicemotion", onMotion);
+    $("start").hidden = true;
+    $("pain").hidden = false;
+    $("stop").hidden = false;
+    $("stop").focus();
+    say("Recording. Walk at your usual pace.");
+    state.tick = window.setInterval(() => {
+      $("elapsed").textContent = clock(since());
+    }, 500);
+    window.setTimeout(() => {
+      if (state.t.length === 0) {
+        say("No motion data is arriving. This device may not share its motion sensors.");
+      }
+    }, 3000);
+  }
+
+  function pain() {
+    if (state.painAt !== null || state.t0 === null) return;
+    state.painAt = since();
+    $("pain").disabled = true;
+    say(`Pain noted at ${clock(state.painAt)}. Keep going if you can, then tap Stop.`);
+  }
+
+  function stop(reason) {
+    if (state.stopAt !== null) return;
+    state.stopAt = state.t0 === null ? 0 : since();
+    state.stoppedWall = now();
+    window.removeEventListener("devicemotion", onMotion);
+    window.clearInterval(state.tick);
+    $("pain").hidden = true;
+    $("stop").hidden = true;
+    $("after").hidden = false;
+    const chosen = reason || (state.painAt !== null ? "pain" : null);
+    if (chosen) {
+      const input = document.querySelector(`input[name="stop_reason"][value="${chosen}"]`);
+      if (input) input.checked = true;
+    }
+    say(`Stopped after ${clock(state.stopAt)}. Sit down or lean forward now.`);
+    state.recoveryTick = window.setInterval(() => {
+      $("recovery-clock").textContent = clock(now() - state.stoppedWall);
+    }, 500);
+    $("eased").focus();
+  }
+
+  function eased() {
+    if (state.stoppedWall === null || state.recoveryS !== null) return;
+    state.recoveryS = Math.round((now() - state.stoppedWall) * 10) / 10;
+    window.clearInterval(state.recoveryTick);
+    $("eased").disabled = true;
+    say(`Pain eased after ${clock(state.recoveryS)}. Now save the result.`);
+    $("save").focus();
+  }
+
+  function showError(text) {
+    const box = $("upload-error");
+    box.textContent = text;
+    box.hidden = false;
+    box.focus();
+  }
+
+  async function save() {
+    const reason = document.querySelector('input[name="stop_reason"]:checked');
+    if (!reason) {
+      showError("Please choose why you stopped.");
+      return;
+    }
+    const heightText = $("height-cm").value.trim();
+    const height = heightText ? Number(heightText) / 100 : null;
+    if (heightText && !(height >= 1 && height <= 2.3)) {
+      showError("Height: please type your height in centimetres, from 100 to 230, or leave it empty.");
+      return;
+    }
+    const body = {
+      t_s: state.t,
+      acc_x: state.ax,
+      acc_y: state.ay,
+      acc_z: state.az,
+      stopped_s: state.stopAt,
+      stop_reason: reason.value,
+      pain_started_s: state.painAt,
+      recovery_s: state.recoveryS,
+      height_m: height,
+    };
+    if (state.gyro && state.gx.length === state.t.length) {
+      Object.assign(body, { gyr_x: state.gx, gyr_y: state.gy, gyr_z: state.gz });
+    }
+    $("save").disabled = true;
+    say("Saving…");
+    try {
+      const response = await fetch("/walk-test", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-csrf-token": $("recorder").dataset.csrf,
+        },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+      });
+      const answer = await response.json();
+      if (response.status === 201) {
+        window.location.assign(answer.url);
+        return;
+      }
+      const detail = Array.isArray(answer.detail)
+        ? answer.detail.map((d) => `${d.loc[d.loc.length - 1]}: ${d.msg}`).join(". ")
+        : String(answer.detail);
+      showError(`The result could not be saved. ${detail}`);
+    } catch (error) {
+      showError("The result could not be saved: no connection. Try again when you are online.");
+    }
+    $("save").disabled = false;
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const recorder = $("recorder");
+    if (!recorder) return;
+    recorder.querySelector(".recorder-ui").hidden = false;
+    $("upload-error").tabIndex = -1;
+    $("start").addEventListener("click", start);
+    $("pain").addEventListener("click", pain);
+    $("stop").addEventListener("click", () => stop(null));
+    $("eased").addEventListener("click", eased);
+    $("save").addEventListener("click", save);
+  });
+})();

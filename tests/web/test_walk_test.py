@@ -1,0 +1,116 @@
+"""The walking test page: a real lower-back recording uploaded as the browser sends it."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from backstride.services.container import Services
+from backstride.services.walking_tests import WalkingTests
+from backstride.web.pages.walk_test import MAX_UPLOAD_BYTES
+from tests.web.conftest import add_user, new_client, sign_in
+
+RECORDING = (
+    Path(__file__).resolve().parents[1] / "data/gait/mobgap-tvs-lab/HA_001_Test5_Trial1_imu.csv"
+)
+CSRF_ATTR = re.compile(r'data-csrf="([^"]+)"')
+
+
+def upload_body(**markers: Any) -> dict[str, Any]:
+    """A 12.5 s recording at 100 Hz with a short straight walk in it, as DeviceMotion
+    samples, with markers."""
+    columns: dict[str, list[float]] = {}
+    with RECORDING.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for key, value in row.items():
+                columns.setdefault(key, []).append(float(value))
+    return {
+        **columns,
+        "stopped_s": 12.0,
+        "stop_reason": "pain",
+        "pain_started_s": 6.0,
+        "recovery_s": 95.0,
+        "height_m": 1.59,
+        **markers,
+    }
+
+
+def csrf_header(client: TestClient) -> dict[str, str]:
+    found = CSRF_ATTR.search(client.get("/walk-test").text)
+    assert found
+    return {"x-csrf-token": found.group(1)}
+
+
+@pytest.fixture
+def walker(client: TestClient, services: Services) -> TestClient:
+    add_user(services, "ann")
+    sign_in(client, "ann")
+    return client
+
+
+def test_a_recorded_walk_is_analysed_stored_and_shown(
+    walker: TestClient, services: Services
+) -> None:
+    response = walker.post("/walk-test", json=upload_body(), headers=csrf_header(walker))
+    assert response.status_code == 201, response.text
+    [test] = WalkingTests(services.records).tests("ann")
+    assert response.json() == {"id": test.id, "url": f"/walk-test/{test.id}"}
+    assert test.stop_reason == "pain"
+    assert test.recovery_s == 95.0
+    assert test.time_to_first_symptom_s == pytest.approx(6.0), "timed from the Start tap"
+    # The reference system saw a 4.8 s bout of 7 strides (about 5 m) in this recording.
+    assert 6 <= test.steps <= 12
+    assert test.cadence_spm is not None
+    assert 80 < test.cadence_spm < 130
+    assert test.distance_m is not None
+    assert 3 < test.distance_m < 8
+    page = walker.get(f"/walk-test/{test.id}")
+    assert page.status_code == 200
+    assert "Pain made me stop" in page.text
+    assert "1 min 35 s" in page.text
+    history = walker.get("/walk-test")
+    assert 'id="walk-tests-data"' in history.text, "charted over the weeks"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"stop_reason": "bored"}, "stop_reason"),
+        ({"acc_y": [0.0, 1.0]}, "acc_y"),
+        ({"stopped_s": 50.0, "pain_started_s": 60.0}, "pain_started_s"),
+        ({"height_m": 3.5}, "height_m"),
+        ({"t_s": [0.0] * 1246}, "t_s"),
+    ],
+)
+def test_bad_uploads_are_422_naming_the_field_and_store_nothing(
+    walker: TestClient, services: Services, change: dict[str, Any], field: str
+) -> None:
+    response = walker.post("/walk-test", json=upload_body(**change), headers=csrf_header(walker))
+    assert response.status_code == 422
+    assert [d["loc"] for d in response.json()["detail"]] == [["body", field]]
+    assert WalkingTests(services.records).tests("ann") == []
+
+
+def test_uploads_need_the_pages_token_and_a_sane_size(walker: TestClient) -> None:
+    assert walker.post("/walk-test", json=upload_body()).status_code == 403
+    headers = {**csrf_header(walker), "content-length": str(MAX_UPLOAD_BYTES + 1)}
+    too_big = walker.post("/walk-test", content=b"{}", headers=headers)
+    assert too_big.status_code == 413
+    not_json = walker.post("/walk-test", content=b"{nope", headers=csrf_header(walker))
+    assert not_json.status_code == 422
+
+
+def test_results_are_private(app: FastAPI, walker: TestClient, services: Services) -> None:
+    walker.post("/walk-test", json=upload_body(), headers=csrf_header(walker))
+    [test] = WalkingTests(services.records).tests("ann")
+    add_user(services, "bob")
+    other = new_client(app)
+    sign_in(other, "bob")
+    assert other.get(f"/walk-test/{test.id}").status_code == 404
+    assert new_client(app).get("/walk-test", follow_redirects=False).status_code == 303
