@@ -26,9 +26,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    sync_playwright,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,6 +58,32 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (the demo accounts' published password)
 SERVER_START_S = 60.0
+
+
+@dataclass(frozen=True)
+class KnownIssue:
+    """A serious/critical axe violation in a page owned by another part of the app, reported
+    and waiting for its fix. The journeys do not fail on it; tests/e2e/test_known_issues.py
+    checks each one with ``xfail(strict=True)``, so it fails as soon as the page is fixed and
+    this entry must then be deleted. Keep this list short and temporary."""
+
+    rule: str
+    path: str  # the page's path (no query)
+    viewport: str
+    who: str  # the account to view it as ("" for anonymous)
+    reason: str
+
+
+KNOWN_ISSUES = (
+    KnownIssue(
+        "scrollable-region-focusable",
+        "/progress",
+        "phone",
+        "demo-person",
+        "the recent check-ins table scrolls sideways on a phone, but its .table-wrap cannot "
+        "be reached by keyboard (needs tabindex=0, role=region and a label)",
+    ),
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -83,14 +117,16 @@ class Server:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run ``backstride`` against the server's database (e.g. to add past diary days)."""
-        return subprocess.run(  # noqa: S603 (our own command, fixed arguments)
+        done = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
             [str(Path(sys.executable).parent / "backstride"), *args],
             env=self.env,
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
             timeout=60,
         )
+        assert done.returncode == 0, f"backstride {args[:2]}: {done.stdout}\n{done.stderr}"
+        return done
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -194,8 +230,10 @@ class Audit:
         result: dict[str, Any] = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
         )
+        path = urlsplit(self.page.url).path
+        known = {k.rule for k in KNOWN_ISSUES if k.path == path and k.viewport == self.viewport}
         for violation in result["violations"]:
-            if violation["impact"] in BLOCKING_IMPACTS:
+            if violation["impact"] in BLOCKING_IMPACTS and violation["id"] not in known:
                 targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
                 self.problems.append(
                     f"{self.page.url} [{step or 'page'}]: axe {violation['id']} "
@@ -252,6 +290,12 @@ def audit(
         pytest.fail("unreported problems:\n" + "\n".join(problems))
 
 
+def follow(page: Page, target: Locator) -> None:
+    """Click a link or a form's button and wait for the page it leads to (after redirects)."""
+    with page.expect_navigation():
+        target.click()
+
+
 def sign_in(
     page: Page, username: str, password: str = DEMO_PASSWORD, *, next_path: str = ""
 ) -> None:
@@ -259,6 +303,5 @@ def sign_in(
     page.goto(f"/login?next={next_path}" if next_path else "/login")
     page.locator("#username").fill(username)
     page.locator("#password").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("sign in", re.IGNORECASE)).click()
+    follow(page, page.get_by_role("button", name=re.compile("sign in", re.IGNORECASE)))
     assert "/login" not in page.url, f"sign-in as {username} failed"

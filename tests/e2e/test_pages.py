@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import Audit, Server, sign_in
+from tests.e2e.conftest import Audit, Server, follow, sign_in
 
 PUBLIC_PAGES = ["/", "/about", "/learn", "/login", "/signup", "/reset"]
 
@@ -55,7 +55,7 @@ def test_sign_in_error(page: Page, audit: Audit, server: Server) -> None:
     page.goto("/login")
     page.locator("#username").fill("nobody-at-all")
     page.locator("#password").fill("not the password")
-    page.get_by_role("button", name="Sign in").click()
+    follow(page, page.get_by_role("button", name="Sign in"))
     page.get_by_role("alert").wait_for()
     audit.check()
     audit.assert_clean()
@@ -67,7 +67,7 @@ def test_account_page(page: Page, audit: Audit, username: str) -> None:
     assert page.get_by_role("heading", level=1, name="Your account").is_visible()
     audit.check()
     if username == "demo-clinician":
-        page.get_by_role("button", name=re.compile("invitation code")).click()
+        follow(page, page.get_by_role("button", name=re.compile("invitation code")))
         assert re.fullmatch(r"\S{6,}", page.locator("#invitation-code").inner_text())
         audit.check("invited")
     audit.assert_clean()
