@@ -309,6 +309,19 @@ def serve(
         ),
     ] = False,
     workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes.")] = 1,
+    ssl_certfile: Annotated[
+        Path | None,
+        typer.Option(
+            help="Serve HTTPS with this certificate (PEM). Phones share motion sensors "
+            "(the walking test) only over HTTPS or on localhost.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None,
+        typer.Option(help="The certificate's private key (PEM).", exists=True, dir_okay=False),
+    ] = None,
 ) -> None:
     """Start the web app (pages, and the JSON API under /api/v1 with its schema at
     /openapi.json) on the database BACKSTRIDE_DATABASE_URL names, SQLite by default."""
@@ -323,6 +336,10 @@ def serve(
 
     if demo:
         os.environ["BACKSTRIDE_DEMO"] = "1"
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise fail(EXIT_CONTRACT, "--ssl-certfile and --ssl-keyfile go together")
+    if ssl_certfile is not None:
+        os.environ["BACKSTRIDE_SECURE_COOKIES"] = "1"  # Secure cookies and HSTS over TLS
     try:
         config = WebConfig.from_env()
     except ConfigError as exc:
@@ -334,9 +351,16 @@ def serve(
             seed_demo(services)
     finally:
         services.close()
-    console().print(f"Backstride is at http://{host}:{port}/ (Ctrl+C stops it)")
+    scheme = "https" if ssl_certfile else "http"
+    console().print(f"Backstride is at {scheme}://{host}:{port}/ (Ctrl+C stops it)")
     uvicorn.run(
-        "backstride.web.app:create_app", factory=True, host=host, port=port, workers=workers
+        "backstride.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+        ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
     )
 
 

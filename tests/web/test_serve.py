@@ -1,0 +1,116 @@
+"""`backstride serve` over HTTPS: what phones need for the walking test's motion sensors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    openssl = shutil.which("openssl")
+    assert openssl, "openssl is part of Debian's base system"
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(  # noqa: S603 (fixed arguments)
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_serve_over_https_sends_hsts_and_secure_cookies(
+    tmp_path: Path, certificate: tuple[Path, Path]
+) -> None:
+    cert, key = certificate
+    port = _free_port()
+    exe = Path(sys.executable).with_name("backstride")
+    env = {
+        **os.environ,
+        "BACKSTRIDE_SECRET_KEY": "s" * 40,
+        "BACKSTRIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'tls.db'}",
+    }
+    server = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
+        [
+            str(exe),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--ssl-certfile",
+            str(cert),
+            "--ssl-keyfile",
+            str(key),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"https://127.0.0.1:{port}/api/v1/health", timeout=2, context=context
+                ) as response:
+                    assert json.loads(response.read())["status"] == "ok"
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        with urllib.request.urlopen(
+            f"https://127.0.0.1:{port}/login", timeout=5, context=context
+        ) as page:
+            assert "max-age" in page.headers["strict-transport-security"]
+            assert "secure" in page.headers["set-cookie"].lower()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_half_a_certificate_is_refused(tmp_path: Path, certificate: tuple[Path, Path]) -> None:
+    exe = Path(sys.executable).with_name("backstride")
+    result = subprocess.run(  # noqa: S603
+        [str(exe), "serve", "--ssl-certfile", str(certificate[0])],
+        env={**os.environ, "BACKSTRIDE_SECRET_KEY": "s" * 40},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "go together" in result.stderr
