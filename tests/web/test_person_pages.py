@@ -544,3 +544,33 @@ def test_deleting_the_account_deletes_the_done_logs(
     assert response.status_code == 303
     with services.store.transaction() as session:
         assert session.scalar(select(func.count()).select_from(ExerciseSessionRow)) == 0
+
+
+def test_an_escalation_read_on_the_progress_page_stays_closed(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    submit(client, "/checkin", {**CHECKIN, "red_flag": "yes"})
+    assert "Call for help now" in client.get("/progress").text
+    token = csrf_token(client, "/progress")
+    response = client.post(
+        "/escalations/acknowledge",
+        data={"csrf_token": token},
+        headers={"referer": "http://testserver/progress"},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/progress"
+    page = client.get("/progress").text
+    assert 'class="escalation-banner"' not in page
+    # The diary still says so, in the page itself.
+    assert "In a check-in you reported a warning sign" in page
+    assert services.records.open_escalations("ann") == []
+
+
+def test_the_recent_check_ins_table_can_be_scrolled_by_keyboard(
+    client: TestClient, ann: Person
+) -> None:
+    submit(client, "/checkin", CHECKIN)
+    page = client.get("/progress").text
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="recent-title">' in (
+        page
+    )
