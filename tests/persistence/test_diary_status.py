@@ -44,6 +44,13 @@ def test_a_week_without_improvement_says_see_a_doctor_once(records: Records, clo
     history = records.history("ann")[4]
     assert len(history) == 1
     assert history[0].acknowledged_at == clock.now
+    _, after = records.status("ann")
+    assert after is None, "an acknowledged escalation does not come back"
+    assert records.open_escalations("ann") == []
+    clock.now += timedelta(days=1)
+    records.add_entry("ann", entry(clock.now.date(), pain_now=6, pain_walking=6))
+    _, renewed = records.status("ann")
+    assert renewed is not None, "another day without improvement raises it again"
 
 
 def test_improving_pain_does_not_escalate(records: Records, clock: Clock) -> None:

@@ -360,10 +360,9 @@ def open_escalations(session: Session, person_id: int) -> list[StoredEscalation]
     return [_escalation(r) for r in session.scalars(query.order_by(EscalationRow.id))]
 
 
-def open_escalation_fingerprints(session: Session, person_id: int) -> set[str]:
-    query = select(EscalationRow.fingerprint).where(
-        EscalationRow.person_id == person_id, EscalationRow.acknowledged_at.is_(None)
-    )
+def escalation_fingerprints(session: Session, person_id: int) -> set[str]:
+    """Every escalation ever stored for the person, open or acknowledged."""
+    query = select(EscalationRow.fingerprint).where(EscalationRow.person_id == person_id)
     return set(session.scalars(query))
 
 

@@ -281,12 +281,14 @@ class Records:
         return hashlib.sha256(json.dumps(key).encode()).hexdigest()
 
     def record_escalation(self, person: Person, escalation: Escalation) -> StoredEscalation | None:
-        """Store an escalation when it is shown, unless the same one is already open."""
+        """Store an escalation when it is shown, unless the same one (same rules, same days)
+        was stored before: open, it is already on every page; acknowledged, the person has
+        read it. New evidence (another day) makes a new escalation."""
         if escalation.level is None:
             return None
         fingerprint = self.fingerprint(escalation)
         with self.store.transaction() as session:
-            if fingerprint in repo.open_escalation_fingerprints(session, person.id):
+            if fingerprint in repo.escalation_fingerprints(session, person.id):
                 return None
             return repo.add_escalation(
                 session,
