@@ -6,7 +6,8 @@ reports services), and render. Nothing here reads the database directly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -14,10 +15,10 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backstride.diary import DiaryStatus
-from backstride.diary.model import Direction
+from backstride.diary.model import Direction, Point
 from backstride.domain.answers import ContractError
 from backstride.domain.diary import Person
-from backstride.services.today import Today, dose_text, intervals_text
+from backstride.services.today import CheckinView, Today, dose_text, intervals_text
 from backstride.web.deps import CsrfChecked, PersonUser, Web, WebApp, render
 
 router = APIRouter(include_in_schema=False)
@@ -169,7 +170,7 @@ def _int(value: str) -> int | None:
         return None
 
 
-def _values_from_entry(view: Any) -> dict[str, str]:
+def _values_from_entry(view: CheckinView) -> dict[str, str]:
     """The check-in form's values from today's saved entry (empty before the first save)."""
     entry = view.entry
     values: dict[str, str] = {}
@@ -337,11 +338,11 @@ def _back(request: Request) -> str:
 # -- progress and downloads ----------------------------------------------------------------
 
 
-def _label(day: Any) -> str:
+def _label(day: date) -> str:
     return f"{day.day} {day:%b}"
 
 
-def _values(points: Any, scale: float = 1, digits: int = 0) -> list[float | int | None]:
+def _values(points: Sequence[Point], scale: float = 1, digits: int = 0) -> list[float | int | None]:
     out: list[float | int | None] = []
     for _, value in points:
         if value is None:
