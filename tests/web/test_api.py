@@ -120,11 +120,11 @@ def test_backstride_serve_answers_on_loopback(tmp_path: Path) -> None:
 #: Every operation of the API and the answers its schema must document.
 DOCUMENTED = {
     ("get", "/api/v1/health"): {"200"},
-    ("post", "/api/v1/token"): {"200", "401", "422", "429"},
+    ("post", "/api/v1/token"): {"200", "400", "401", "422", "429"},
     ("delete", "/api/v1/token"): {"204", "401"},
-    ("post", "/api/v1/assessments"): {"200", "401", "422"},
+    ("post", "/api/v1/assessments"): {"200", "400", "401", "422"},
     ("get", "/api/v1/diary"): {"200", "401", "403", "422"},
-    ("post", "/api/v1/diary"): {"201", "401", "403", "409", "422"},
+    ("post", "/api/v1/diary"): {"201", "400", "401", "403", "409", "422"},
     ("get", "/api/v1/status"): {"200", "401", "403"},
     ("post", "/api/v1/status/acknowledge"): {"200", "401", "403"},
     ("get", "/api/v1/plans/current"): {"200", "401", "403", "404"},

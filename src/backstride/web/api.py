@@ -28,6 +28,7 @@ from backstride.web.schemas import (
     FORBIDDEN,
     INVALID,
     UNAUTHORISED,
+    UNREADABLE,
     Acknowledged,
     CheckIn,
     DiaryEntryIn,
@@ -102,6 +103,7 @@ def health(service: Assessments) -> Health:
             "description": "too many failed sign-ins: wait the seconds in Retry-After",
         },
         **INVALID,
+        **UNREADABLE,
     },
 )
 def token(web: WebApp, request: Request, body: TokenRequest) -> Token:
@@ -151,6 +153,7 @@ def revoke_token(web: WebApp, _: ApiUser, credentials: Credentials) -> Response:
         },
         401: {"model": Problem, "description": "a token was sent but it is not valid"},
         **INVALID,
+        **UNREADABLE,
     },
 )
 def assess(
@@ -209,6 +212,7 @@ def diary(
             "description": "that day's check-in exists and can be changed only on that day",
         },
         **INVALID,
+        **UNREADABLE,
     },
 )
 def check_in(web: WebApp, person: ApiPerson, body: DiaryEntryIn) -> CheckIn:

@@ -51,6 +51,9 @@ FORBIDDEN: dict[int | str, dict[str, Any]] = {
 INVALID: dict[int | str, dict[str, Any]] = {
     422: {"model": InvalidInput, "description": "bad input: each entry names the field"}
 }
+UNREADABLE: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "the body could not be read as JSON (UTF-8) text"}
+}
 
 # -- service and tokens -----------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Security tests: authorization over every route, the API against its schema, login."""
