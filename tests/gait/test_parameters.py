@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backstride.gait.parameters import Regularity, ZijlstraStepLength, unbiased_autocorrelation
+from backstride.gait.parameters import (
+    CALIBRATION_OFFSET,
+    CALIBRATION_SLOPE,
+    Regularity,
+    ZijlstraStepLength,
+    unbiased_autocorrelation,
+)
 
 FS = 100.0
 
@@ -57,11 +63,28 @@ def test_zijlstra_recovers_the_pendulum_step_length() -> None:
     t = np.arange(0, 10, 1 / FS)
     acc = -(h / 2) * (2 * np.pi * step_hz) ** 2 * np.cos(2 * np.pi * step_hz * t)
     contacts = np.arange(100, 900, int(FS / step_hz))
-    model = ZijlstraStepLength().calculate(acc, contacts, sampling_rate_hz=FS, height_m=1.8)
+    literature = ZijlstraStepLength(**ZijlstraStepLength.PRESETS["literature"])
+    model = literature.calculate(acc, contacts, sampling_rate_hz=FS, height_m=1.8)
     leg = 0.53 * 1.8
     expected = 1.25 * 2 * np.sqrt(2 * leg * h - h**2)
     np.testing.assert_allclose(model.step_length_m_, expected, rtol=0.05)
     assert model.step_length_m_.shape == (contacts.shape[0] - 1,)
+    calibrated = ZijlstraStepLength().calculate(acc, contacts, sampling_rate_hz=FS, height_m=1.8)
+    np.testing.assert_allclose(
+        calibrated.step_length_m_,
+        CALIBRATION_SLOPE * expected + CALIBRATION_OFFSET * 1.8,
+        rtol=0.05,
+    )
+
+
+def test_calibrated_step_length_is_never_negative() -> None:
+    # A tiny vertical excursion (shuffling) would give a negative length before clipping.
+    t = np.arange(0, 10, 1 / FS)
+    acc = -0.0005 * (2 * np.pi * 2.0) ** 2 * np.cos(2 * np.pi * 2.0 * t)
+    contacts = np.arange(100, 900, 50)
+    model = ZijlstraStepLength().calculate(acc, contacts, sampling_rate_hz=FS, height_m=1.7)
+    assert np.all(model.step_length_m_ >= 0.0)
+    assert np.all(model.step_length_m_ < 0.1)
 
 
 def test_zijlstra_with_one_contact_has_no_steps() -> None:

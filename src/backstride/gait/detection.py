@@ -69,6 +69,11 @@ class StepDetector:
         min_step_fraction: float = 0.6,
         edge_amplitude_ratio: float = 0.5,
         split_gap_steps: float = 2.0,
+        min_step_regularity: float = 0.0,
+        max_break_s: float = 3.0,
+        turn_break_s: float = 0.0,
+        min_turn_deg: float = 45.0,
+        min_contacts: int = MIN_CONTACTS_PER_BOUT,
     ) -> None:
         self.band_hz = band_hz
         self.min_prominence_mps2 = min_prominence_mps2
@@ -76,44 +81,92 @@ class StepDetector:
         self.min_step_fraction = min_step_fraction
         self.edge_amplitude_ratio = edge_amplitude_ratio
         self.split_gap_steps = split_gap_steps
+        self.min_step_regularity = min_step_regularity
+        self.max_break_s = max_break_s
+        self.turn_break_s = turn_break_s
+        self.min_turn_deg = min_turn_deg
+        self.min_contacts = min_contacts
 
     def detect(
         self,
-        vertical_mps2: NDArray[np.float64],
+        vertical_mps2: NDArray[np.floating],
         *,
         sampling_rate_hz: float,
         valid: NDArray[np.bool_] | None = None,
+        yaw_dps: NDArray[np.floating] | None = None,
     ) -> Self:
-        """Detect contacts and bouts; results in the attributes ending in ``_``."""
+        """Detect contacts and bouts; results in the attributes ending in ``_``.
+
+        ``yaw_dps`` is the angular rate about the vertical; with it, pauses up to
+        ``turn_break_s`` in which the person turned by ``min_turn_deg`` or more stay inside
+        the bout (turns are walking in the Mobilise-D definition).
+        """
         fs = sampling_rate_hz
-        sos = butter_sos(2, tuple(self.band_hz), "bandpass", fs)
+        sos = butter_sos(2, tuple(self.band_hz), "bandpass", fs, str(vertical_mps2.dtype))
         padlen = min(15, vertical_mps2.shape[0] - 1)
-        filtered = np.asarray(signal.sosfiltfilt(sos, vertical_mps2, padlen=padlen))
+        filtered = signal.sosfiltfilt(sos, vertical_mps2, padlen=padlen)
         if valid is not None:
-            filtered = np.where(valid, filtered, 0.0)
+            filtered[~valid] = 0.0
         self.filtered_mps2_ = filtered
+        # The prominence is measured within two step gaps of each peak (``wlen``): without a
+        # window, each small peak of a long still period searches the whole recording.
         peaks, _ = signal.find_peaks(
-            filtered, distance=max(1, int(0.25 * fs)), prominence=self.min_prominence_mps2
+            filtered,
+            distance=max(1, int(0.25 * fs)),
+            prominence=self.min_prominence_mps2,
+            wlen=int(2 * self.max_step_gap_s * fs) + 1,
         )
+        if valid is not None:
+            peaks = peaks[valid[peaks]]  # a zeroed gap can form a plateau "peak"
+        self._valid = valid
         breaks = np.flatnonzero(np.diff(peaks) > self.max_step_gap_s * fs) + 1
-        bouts: list[NDArray[np.intp]] = []
+        segments: list[NDArray[np.intp]] = []
         for chain in np.split(peaks, breaks):
             if chain.shape[0] >= MIN_CONTACTS_PER_BOUT:
-                bouts.extend(self._refine(filtered, chain, fs))
+                segments.extend(self._refine(filtered, chain, fs))
+        bouts = [
+            b for b in self._merge(segments, fs, valid, yaw_dps) if b.shape[0] >= self.min_contacts
+        ]
         self.bouts_ = bouts
         self.initial_contacts_ = (
             np.concatenate(bouts) if bouts else np.zeros(0, dtype=np.intp)
         ).astype(np.intp)
         return self
 
+    def _merge(
+        self,
+        segments: list[NDArray[np.intp]],
+        fs: float,
+        valid: NDArray[np.bool_] | None,
+        yaw_dps: NDArray[np.floating] | None,
+    ) -> list[NDArray[np.intp]]:
+        """Join walking segments separated by a short break or by a turn."""
+        merged: list[list[NDArray[np.intp]]] = []
+        for part in segments:
+            if merged:
+                last = int(merged[-1][-1][-1])
+                first = int(part[0])
+                gap = first - last
+                joined = gap <= self.max_break_s * fs
+                if not joined and yaw_dps is not None and gap <= self.turn_break_s * fs:
+                    turned = abs(float(np.sum(yaw_dps[last:first], dtype=np.float64))) / fs
+                    joined = turned >= self.min_turn_deg
+                if joined and valid is not None and not valid[last:first].all():
+                    joined = False
+                if joined:
+                    merged[-1].append(part)
+                    continue
+            merged.append([part])
+        return [np.concatenate(parts) for parts in merged]
+
     def _refine(
-        self, filtered: NDArray[np.float64], chain: NDArray[np.intp], fs: float
+        self, filtered: NDArray[np.floating], chain: NDArray[np.intp], fs: float
     ) -> list[NDArray[np.intp]]:
         pad = int(0.5 * fs)
         start = max(int(chain[0]) - pad, 0)
         end = min(int(chain[-1]) + pad, filtered.shape[0])
-        segment = filtered[start:end]
-        period_s = Regularity().calculate(segment, sampling_rate_hz=fs).step_period_s_
+        regularity = Regularity()
+        period_s = regularity.calculate(filtered[start:end], sampling_rate_hz=fs).step_period_s_
         if period_s is None:
             return []
         period = period_s * fs
@@ -121,14 +174,25 @@ class StepDetector:
             filtered[int(chain[0]) : int(chain[-1]) + 1],
             distance=max(1, int(self.min_step_fraction * period)),
             prominence=self.min_prominence_mps2,
+            wlen=int(2 * self.max_step_gap_s * fs) + 1,
         )
         contacts = local + int(chain[0])
+        if self._valid is not None:
+            contacts = contacts[self._valid[contacts]]
         if contacts.shape[0] < MIN_CONTACTS_PER_BOUT:
             return []
         amplitude = filtered[contacts]
         strong = np.flatnonzero(amplitude >= self.edge_amplitude_ratio * np.median(amplitude))
         contacts = contacts[strong[0] : strong[-1] + 1]
         pauses = np.flatnonzero(np.diff(contacts) > self.split_gap_steps * period) + 1
-        return [
-            part for part in np.split(contacts, pauses) if part.shape[0] >= MIN_CONTACTS_PER_BOUT
-        ]
+        parts = [p for p in np.split(contacts, pauses) if p.shape[0] >= MIN_CONTACTS_PER_BOUT]
+        if self.min_step_regularity <= 0:
+            return parts
+        kept = []
+        for part in parts:
+            lo = max(int(part[0]) - pad, 0)
+            hi = min(int(part[-1]) + pad, filtered.shape[0])
+            reg = regularity.calculate(filtered[lo:hi], sampling_rate_hz=fs).step_regularity_
+            if reg is not None and reg >= self.min_step_regularity:
+                kept.append(part)
+        return kept

@@ -10,7 +10,7 @@ import numpy as np
 
 from backstride.gait.detection import StepDetector
 from backstride.gait.errors import GaitInputError
-from backstride.gait.parameters import Regularity, ZijlstraStepLength
+from backstride.gait.parameters import Regularity, ZijlstraStepLength, vertical_position
 from backstride.gait.preprocess import Resampler, VerticalAcceleration
 from backstride.gait.readers import Format, read_recording
 from backstride.gait.recording import Recording, from_arrays
@@ -23,6 +23,7 @@ MIN_RECORDING_S = 10.0  # shorter recordings cannot hold a walking test
 MIN_DEVICE_RATE_HZ = 20.0  # below this the step band (up to 3 Hz) is poorly sampled
 PHONE_MOVED_DEG = 30.0  # a change of the phone's tilt between bouts larger than this
 MIN_HEIGHT_M, MAX_HEIGHT_M = 0.5, 2.5
+REGULAR_STEP_RATIO = 1.5  # a step interval longer than this times the median is a pause
 
 
 @dataclass(frozen=True)
@@ -171,15 +172,32 @@ class GaitPipeline:
         vertical = (self.vertical or VerticalAcceleration()).estimate(
             resampled.acc_mps2_, sampling_rate_hz=fs, gravity_included=recording.gravity_included
         )
-        detector = (self.step_detector or StepDetector()).detect(
-            vertical.vertical_mps2_, sampling_rate_hz=fs, valid=resampled.valid_
+        detector = self.step_detector or StepDetector()
+        yaw_dps = None
+        if detector.turn_break_s > 0 and resampled.gyr_dps_ is not None:
+            yaw_dps = np.einsum("ij,ij->i", resampled.gyr_dps_, vertical.gravity_unit_)
+        detector = detector.detect(
+            vertical.vertical_mps2_, sampling_rate_hz=fs, valid=resampled.valid_, yaw_dps=yaw_dps
         )
         t_s = resampled.t_s_
+        step_length = self.step_length or ZijlstraStepLength()
+        position = (
+            vertical_position(vertical.vertical_mps2_, fs)
+            if height is not None and detector.bouts_
+            else None
+        )
         bouts: list[Bout] = []
         lengths: list[NDArray[np.float64]] = []
         tilts: list[NDArray[np.float64]] = []
         for contacts in detector.bouts_:
-            bout, step_lengths = self._bout(vertical.vertical_mps2_, contacts, t_s, fs)
+            bout, step_lengths = self._bout(
+                vertical=vertical.vertical_mps2_,
+                position=position,
+                step_length=step_length,
+                contacts=contacts,
+                t_s=t_s,
+                fs=fs,
+            )
             bouts.append(bout)
             if step_lengths is not None:
                 lengths.append(step_lengths)
@@ -205,7 +223,10 @@ class GaitPipeline:
 
     def _bout(
         self,
-        vertical: NDArray[np.float64],
+        *,
+        vertical: NDArray[np.floating],
+        position: NDArray[np.float64] | None,
+        step_length: ZijlstraStepLength,
         contacts: NDArray[np.intp],
         t_s: NDArray[np.float64],
         fs: float,
@@ -218,14 +239,21 @@ class GaitPipeline:
         step_times = np.diff(t_s[contacts])
         step_time = float(np.median(step_times))
         duration = float(t_s[contacts[-1]] - t_s[contacts[0]])
-        cadence = 60.0 * (contacts.shape[0] - 1) / duration
+        # Cadence counts every interval as a step, so pauses inside the bout (under the
+        # Mobilise-D 3 s break) lower it, as in the reference definition.
+        cadence = 60.0 * step_times.shape[0] / duration
         speed = stride_length = distance = None
         step_lengths = None
-        if self.height_m is not None:
-            model = (self.step_length or ZijlstraStepLength()).calculate(
-                segment, contacts - start, sampling_rate_hz=fs, height_m=self.height_m
+        if self.height_m is not None and position is not None:
+            first = int(contacts[0])
+            model = step_length.from_position(
+                position[first : int(contacts[-1]) + 1], contacts - first, height_m=self.height_m
             )
-            step_lengths = model.step_length_m_
+            # An interval longer than 1.5 steps spans a pause or a turn: the pendulum does
+            # not describe it, so it is given the bout's typical step length.
+            regular = step_times <= REGULAR_STEP_RATIO * step_time
+            typical = float(np.median(model.step_length_m_[regular]))
+            step_lengths = np.where(regular, model.step_length_m_, typical)
             distance = float(step_lengths.sum())
             speed = distance / duration
             stride_length = 2.0 * float(step_lengths.mean())

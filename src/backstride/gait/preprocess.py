@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Self
 
 import numpy as np
-from scipy import signal
+from scipy import interpolate, signal
 
 from backstride.gait.parameters import butter_sos
 
@@ -49,10 +49,18 @@ class Resampler:
         n = int(np.floor((t_in[-1] - t_in[0]) * self.target_rate_hz)) + 1
         t_out = t_in[0] + np.arange(n) / self.target_rate_hz
         self.t_s_ = t_out
-        self.acc_mps2_ = _interp_columns(t_out, t_in, recording.acc_mps2)
-        self.gyr_dps_ = (
-            None if recording.gyr_dps is None else _interp_columns(t_out, t_in, recording.gyr_dps)
-        )
+        if t_in.shape[0] == n and np.allclose(t_in, t_out, rtol=0.0, atol=1e-6):
+            # Already on the grid (a 100 Hz logger): no interpolation and no copies.
+            self.t_s_ = t_in
+            self.acc_mps2_ = recording.acc_mps2
+            self.gyr_dps_ = recording.gyr_dps
+        else:
+            self.acc_mps2_ = _interp_columns(t_out, t_in, recording.acc_mps2)
+            self.gyr_dps_ = (
+                None
+                if recording.gyr_dps is None
+                else _interp_columns(t_out, t_in, recording.gyr_dps)
+            )
         gap_index = np.flatnonzero(np.diff(t_in) > self.max_gap_s)
         self.gaps_s_ = [(float(t_in[i]), float(t_in[i + 1])) for i in gap_index]
         valid = np.ones(n, dtype=bool)
@@ -65,10 +73,9 @@ class Resampler:
 def _interp_columns(
     t_out: NDArray[np.float64], t_in: NDArray[np.float64], values: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    out = np.empty((t_out.shape[0], values.shape[1]))
-    for axis in range(values.shape[1]):
-        out[:, axis] = np.interp(t_out, t_in, values[:, axis])
-    return out
+    # A cubic spline keeps the height of the step peaks that linear interpolation shaves
+    # off at 50-60 Hz (the step length follows the vertical excursion).
+    return np.asarray(interpolate.CubicSpline(t_in, values, axis=0)(t_out), dtype=np.float64)
 
 
 class VerticalAcceleration:
@@ -109,12 +116,19 @@ class VerticalAcceleration:
     ) -> Self:
         """Estimate the vertical; results in the attributes ending in ``_``."""
         if gravity_included:
-            sos = butter_sos(2, self.gravity_cutoff_hz, "lowpass", sampling_rate_hz)
-            gravity = _filtfilt(sos, acc_mps2)
-            norm = np.linalg.norm(gravity, axis=1, keepdims=True)
-            unit = gravity / np.maximum(norm, 1e-9)
-            self.vertical_mps2_ = np.einsum("ij,ij->i", acc_mps2, unit) - norm[:, 0]
-            self.gravity_unit_ = unit
+            sos = butter_sos(2, self.gravity_cutoff_hz, "lowpass", sampling_rate_hz, "float32")
+            # Single precision, along the last axis of a (3, n) array: scipy then filters
+            # contiguous rows without converting them (several times faster on long data).
+            rows = np.ascontiguousarray(acc_mps2.T, dtype=np.float32)
+            gravity = np.asarray(
+                signal.sosfiltfilt(sos, rows, axis=-1, padlen=min(15, rows.shape[1] - 1))
+            )
+            norm = np.sqrt(np.einsum("ij,ij->j", gravity, gravity))
+            gravity /= np.maximum(norm, 1e-9)
+            vertical = np.einsum("ij,ij->j", rows, gravity)
+            vertical -= norm
+            self.vertical_mps2_ = vertical
+            self.gravity_unit_ = gravity.T
             self.from_movement_ = False
             return self
         sos = butter_sos(2, (0.5, 3.0), "bandpass", sampling_rate_hz)
@@ -132,7 +146,9 @@ class VerticalAcceleration:
         return self
 
 
-def _filtfilt(sos: NDArray[np.float64], values: NDArray[np.float64]) -> NDArray[np.float64]:
+def _filtfilt(
+    sos: NDArray[np.floating], values: NDArray[np.floating], axis: int = 0
+) -> NDArray[np.float64]:
     """Zero-phase filter along time; short inputs are padded as far as they allow."""
-    padlen = min(3 * (2 * sos.shape[0] + 1), values.shape[0] - 1)
-    return np.asarray(signal.sosfiltfilt(sos, values, axis=0, padlen=padlen), dtype=np.float64)
+    padlen = min(3 * (2 * sos.shape[0] + 1), values.shape[axis] - 1)
+    return np.asarray(signal.sosfiltfilt(sos, values, axis=axis, padlen=padlen), dtype=np.float64)

@@ -115,16 +115,20 @@ def from_arrays(
     for name, array in (("t_s", times), ("acc", acc_array), ("gyr", gyr_array)):
         if array is not None and not np.all(np.isfinite(array)):
             raise GaitInputError(f"{name}: has missing or non-numeric values")
-    order = np.argsort(times, kind="stable")
-    times = times[order]
-    keep = np.concatenate(([True], np.diff(times) > 0))
-    order = order[keep]
-    times = times[keep]
-    if times.shape[0] < _MIN_SAMPLES:
-        raise GaitInputError("t_s: too few distinct time stamps")
-    acc_array = acc_array[order]
-    if gyr_array is not None:
-        gyr_array = gyr_array[order]
+    intervals = np.diff(times)
+    if not np.all(intervals > 0):
+        # Copies only when needed: long recordings are usually in order already.
+        order = np.argsort(times, kind="stable")
+        times = times[order]
+        keep = np.concatenate(([True], np.diff(times) > 0))
+        order = order[keep]
+        times = times[keep]
+        if times.shape[0] < _MIN_SAMPLES:
+            raise GaitInputError("t_s: too few distinct time stamps")
+        acc_array = acc_array[order]
+        if gyr_array is not None:
+            gyr_array = gyr_array[order]
+        intervals = np.diff(times)
     if acc_unit is None and gravity_included is False:
         # Linear acceleration is near zero in any unit; phones report it in m/s².
         factor, unit, has_gravity = 1.0, "m/s²", False
@@ -138,10 +142,10 @@ def from_arrays(
         raise GaitInputError("acc_unit: must be 'm/s²' or 'g'")
     if gravity_included is not None:
         has_gravity = gravity_included
-    rate = 1.0 / float(np.median(np.diff(times)))
+    rate = 1.0 / float(np.median(intervals))
     return Recording(
         t_s=times,
-        acc_mps2=acc_array * factor,
+        acc_mps2=acc_array if factor == 1.0 else acc_array * factor,
         gyr_dps=gyr_array,
         source=source,
         acc_unit=unit,
