@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import (
@@ -51,6 +50,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+EXAMPLES = ROOT / "examples"
+PASSWORD = "a long enough test password"  # noqa: S105 (throwaway test accounts)
 SCREENSHOTS = ROOT / "build" / "screenshots"
 #: WCAG 2.2 AA: the rules axe tags for levels A and AA of WCAG 2.0, 2.1 and 2.2.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -58,32 +59,6 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (the demo accounts' published password)
 SERVER_START_S = 60.0
-
-
-@dataclass(frozen=True)
-class KnownIssue:
-    """A serious/critical axe violation in a page owned by another part of the app, reported
-    and waiting for its fix. The journeys do not fail on it; tests/e2e/test_known_issues.py
-    checks each one with ``xfail(strict=True)``, so it fails as soon as the page is fixed and
-    this entry must then be deleted. Keep this list short and temporary."""
-
-    rule: str
-    path: str  # the page's path (no query)
-    viewport: str
-    who: str  # the account to view it as ("" for anonymous)
-    reason: str
-
-
-KNOWN_ISSUES = (
-    KnownIssue(
-        "scrollable-region-focusable",
-        "/progress",
-        "phone",
-        "demo-person",
-        "the recent check-ins table scrolls sideways on a phone, but its .table-wrap cannot "
-        "be reached by keyboard (needs tabindex=0, role=region and a label)",
-    ),
-)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -228,12 +203,12 @@ class Audit:
         self.screenshots.append(shot)
         self.page.evaluate(self.axe_source)
         result: dict[str, Any] = self.page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+            "tags => axe.run(document, "
+            "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            WCAG_TAGS,
         )
-        path = urlsplit(self.page.url).path
-        known = {k.rule for k in KNOWN_ISSUES if k.path == path and k.viewport == self.viewport}
         for violation in result["violations"]:
-            if violation["impact"] in BLOCKING_IMPACTS and violation["id"] not in known:
+            if violation["impact"] in BLOCKING_IMPACTS:
                 targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
                 self.problems.append(
                     f"{self.page.url} [{step or 'page'}]: axe {violation['id']} "
@@ -305,3 +280,12 @@ def sign_in(
     page.locator("#password").fill(password)
     follow(page, page.get_by_role("button", name=re.compile("sign in", re.IGNORECASE)))
     assert "/login" not in page.url, f"sign-in as {username} failed"
+
+
+def sign_up(page: Page, username: str) -> None:
+    """Create a person's account through the form; it lands on the programme page."""
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#password_again").fill(PASSWORD)
+    follow(page, page.get_by_role("button", name=re.compile("create", re.IGNORECASE)))
+    assert page.url.endswith("/programme"), f"sign-up failed: {page.url}"
