@@ -107,7 +107,8 @@ class Store:
                 if rows:
                     connection.execute(insert(table), rows)
                 counts[table.name] = len(rows)
-                if connection.dialect.name == "postgresql" and rows:
+                # Tables keyed by a hash (sessions, one-time codes) have no id sequence.
+                if connection.dialect.name == "postgresql" and rows and "id" in table.c:
                     connection.execute(
                         text(
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608 (our own table names)
