@@ -25,7 +25,8 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.transform import Rotation
 
-from backstride.gait import GaitResult, analyse_arrays
+from backstride.gait import GaitPipeline, GaitResult, analyse_arrays, from_arrays
+from backstride.gait.parameters import CALIBRATION_OFFSET, CALIBRATION_SLOPE, ZijlstraStepLength
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "gait" / "mobgap-tvs-lab"
@@ -217,6 +218,58 @@ def score(records: list[Record], results: dict[str, Detected]) -> Scores:
     return s
 
 
+def calibration_loso(records: list[Record]) -> dict[str, object]:
+    """Fit the step length calibration leave-one-subject-out and on all data.
+
+    The pipeline runs with the uncalibrated ("literature") pendulum; per reference bout,
+    ``speed = slope * pendulum speed + offset * height * step rate`` is the calibration
+    ``step = slope * pendulum step + offset * height`` summed over the bout's steps. It is
+    fitted by least squares on two people and scored on the third, then on all three (the
+    all-data fit is what ships in ``backstride.gait.parameters``).
+    """
+    literature = ZijlstraStepLength(**ZijlstraStepLength.PRESETS["literature"])
+    rows = []
+    for record in records:
+        imu = record.imu
+        height = float(record.meta["height_m"])  # type: ignore[arg-type]
+        recording = from_arrays(
+            imu["t_s"].to_numpy(),
+            imu[["acc_x", "acc_y", "acc_z"]].to_numpy(),
+            imu[["gyr_x", "gyr_y", "gyr_z"]].to_numpy(),
+        )
+        result = GaitPipeline(height_m=height, step_length=literature).run(recording).result_
+        det = Detected(
+            [(b.start_s, b.end_s, b.cadence_spm, b.speed_mps, None) for b in result.bouts],
+            np.zeros(0),
+        )
+        for ref, wb in zip(reference_bouts(record), record.ref_wb.itertuples(), strict=True):
+            cad = per_reference_bout(ref, det, 2)
+            speed = per_reference_bout(ref, det, 3)
+            if cad is not None and speed is not None:
+                rows.append((record.name[:6], wb.avg_walking_speed_mps, speed, cad / 60 * height))
+    subject = np.array([r[0] for r in rows])
+    target = np.array([r[1] for r in rows])
+    features = np.array([[r[2], r[3]] for r in rows])
+    predicted = np.zeros_like(target)
+    folds = {}
+    for held in np.unique(subject):
+        train = subject != held
+        coef = np.linalg.lstsq(features[train], target[train], rcond=None)[0]
+        predicted[~train] = features[~train] @ coef
+        folds[str(held)] = (float(coef[0]), float(coef[1]))
+    coef = np.linalg.lstsq(features, target, rcond=None)[0]
+    return {
+        "bouts": len(rows),
+        "uncalibrated_mae": float(np.mean(np.abs(features[:, 0] - target))),
+        "loso_mae": float(np.mean(np.abs(predicted - target))),
+        "all_mae": float(np.mean(np.abs(features @ coef - target))),
+        "slope": float(coef[0]),
+        "offset": float(coef[1]),
+        "folds": folds,
+        "shipped": (CALIBRATION_SLOPE, CALIBRATION_OFFSET),
+    }
+
+
 def random_variant(record: Record, rng: np.random.Generator) -> pd.DataFrame:
     """The recording rotated at random and resampled to 50-60 Hz with jittered time stamps."""
     rotation = Rotation.random(random_state=rng)
@@ -367,6 +420,8 @@ def main() -> None:
     print(HEADER)
     for name, s in scores.items():
         print(row(name, s))
+    calibration = calibration_loso(records)
+    print("step length calibration (speed per bout):", json.dumps(calibration))
     inv = invariance(records)
     print("invariance (random rotation, 50-60 Hz, jitter):", json.dumps(inv))
     long: dict[str, float] = {}
@@ -382,11 +437,15 @@ def main() -> None:
             mobgap_1h = mobgap_hour(records)
         print(f"mobgap impaired pipeline, 1 h of 100 Hz data: {mobgap_1h:.1f} s")
     if not args.no_docs:
-        write_docs(scores, inv, long, mobgap_1h)
+        write_docs(scores, inv, long, mobgap_1h, calibration)
 
 
 def write_docs(
-    scores: dict[str, Scores], inv: dict[str, float], long: dict[str, float], mobgap_1h: float
+    scores: dict[str, Scores],
+    inv: dict[str, float],
+    long: dict[str, float],
+    mobgap_1h: float,
+    calibration: dict[str, object],
 ) -> None:
     plot(scores, DOCS / "gait-per-bout.svg")
     table = "\n".join([HEADER, *(row(n, s) for n, s in scores.items())])
@@ -398,6 +457,11 @@ def write_docs(
         long_mb=long.get("peak_mb", float("nan")),
         input_mb=long.get("input_mb", float("nan")),
         mobgap_1h=mobgap_1h,
+        cal=calibration,
+        folds="; ".join(
+            f"without {k}: {a:.3f}, {b:.3f}"
+            for k, (a, b) in calibration["folds"].items()  # type: ignore[attr-defined]
+        ),
     )
     (DOCS / "gait.md").write_text(text, encoding="utf-8")
     print(f"wrote {DOCS / 'gait.md'}")
