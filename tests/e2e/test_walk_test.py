@@ -1,0 +1,86 @@
+"""The walking test page in Chromium, fed synthetic DeviceMotion events.
+
+A page cannot be walked with, so the test replaces the phone: before the page loads it
+swaps ``performance.now`` for a clock the test moves, then dispatches ``devicemotion`` events
+shaped like walking at 1.8 steps a second (108 steps/min: vertical acceleration around
+gravity with its harmonic, forward and side sway) at 100 Hz. The page records them exactly
+as it records a phone's, the person's buttons are clicked, and the upload is analysed by the
+server."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Audit, follow, sign_up
+
+FAKE_CLOCK = """
+window.__fakeNow = 0;
+performance.now = () => window.__fakeNow;
+"""
+
+WALK = """
+([fromS, toS]) => {
+  const f = 1.8;
+  for (let ms = fromS * 1000; ms < toS * 1000; ms += 10) {
+    window.__fakeNow = ms;
+    const t = ms / 1000;
+    const wobble = Math.sin(t * 12.9898) * 0.05;
+    const vertical = 9.81 + 1.5 * Math.sin(2 * Math.PI * f * t)
+      + 0.3 * Math.sin(4 * Math.PI * f * t) + wobble;
+    const forward = 0.8 * Math.sin(2 * Math.PI * f * t + Math.PI / 2);
+    const side = 0.4 * Math.sin(Math.PI * f * t);
+    window.dispatchEvent(new DeviceMotionEvent("devicemotion", {
+      accelerationIncludingGravity: {x: side, y: vertical, z: forward},
+      rotationRate: {alpha: 5 * Math.sin(Math.PI * f * t), beta: 2, gamma: 1},
+      interval: 10,
+    }));
+  }
+  window.__fakeNow = toS * 1000;
+}
+"""
+
+
+def test_a_walking_test_recorded_from_motion_events(page: Page, audit: Audit) -> None:
+    page.add_init_script(FAKE_CLOCK)
+    page.goto("/signup")
+    sign_up(page, "walker-" + secrets.token_hex(3))
+    page.goto("/walk-test")
+    audit.check("ready")
+    page.locator("#height-cm").fill("170")
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.locator("#status")).to_contain_text("Recording")
+    page.evaluate(WALK, [0, 20])
+    page.get_by_role("button", name="Pain started").click()
+    expect(page.locator("#status")).to_contain_text("Pain noted at 0:20")
+    page.evaluate(WALK, [20, 40])
+    page.get_by_role("button", name="Stop", exact=True).click()
+    expect(page.get_by_role("radio", name="Pain made me stop")).to_be_checked()
+    audit.check("stopped")
+    page.evaluate("() => { window.__fakeNow += 45000; }")  # sitting down for 45 s
+    page.get_by_role("button", name="Pain has eased").click()
+    follow(page, page.get_by_role("button", name="Save the result"))
+    assert re.search(r"/walk-test/\d+$", page.url), page.url
+    audit.check("result")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("Pain made me stop")
+    expect(facts).to_contain_text("0 min 20 s")  # time until pain started
+    expect(facts).to_contain_text("0 min 45 s")  # time for the pain to ease
+    cadence = facts.locator("dt:has-text('Steps per minute') + dd").inner_text()
+    assert abs(int(cadence) - 108) <= 3
+    page.goto("/walk-test")
+    expect(page.locator("#walk-tests-data")).to_have_count(1)
+    audit.check("history")
+    audit.assert_clean()
+
+
+def test_without_motion_data_the_page_says_so(page: Page, audit: Audit) -> None:
+    page.goto("/signup")
+    sign_up(page, "still-" + secrets.token_hex(3))
+    page.goto("/walk-test")
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.locator("#status")).to_contain_text("No motion data", timeout=10_000)
+    audit.check("no-sensors")
+    audit.assert_clean()
