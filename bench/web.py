@@ -362,10 +362,15 @@ async def run_case(
 
     async def one(client: httpx.AsyncClient, csrf: str | None, rng: random.Random) -> None:
         started = time.perf_counter()
-        if case.method == "POST":
-            answer = await client.post(case.path, data=checkin_form(rng, csrf or ""))
-        else:
-            answer = await client.get(case.path)
+        try:
+            if case.method == "POST":
+                answer = await client.post(case.path, data=checkin_form(rng, csrf or ""))
+            else:
+                answer = await client.get(case.path)
+        except httpx.TransportError as exc:  # a dropped connection counts as an error
+            key = type(exc).__name__
+            measured.errors[key] = measured.errors.get(key, 0) + 1
+            return
         elapsed = time.perf_counter() - started
         if answer.status_code == ok:
             measured.latencies_s.append(elapsed)
