@@ -187,9 +187,7 @@ class Audit:
         if message.type != "error":
             return
         source = message.location.get("url", "")
-        # Browsers ask for /favicon.ico on their own; the app has none (a 404, not a defect
-        # of any page).
-        if source.endswith("/favicon.ico") or source in self.expected_failures:
+        if source in self.expected_failures:
             return
         self.console.append(f"{self.page.url}: {message.text} ({source})")
 

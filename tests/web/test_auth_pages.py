@@ -198,3 +198,9 @@ def test_the_demo_is_seeded_once_and_labelled(services: Services) -> None:
         assert "made-up sample data" in client.get("/").text
         sign_in(client, "demo-clinician", DEMO_PASSWORD)
         assert client.get("/account").status_code == 200
+
+
+def test_the_icon_is_served(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")

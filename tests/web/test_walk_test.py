@@ -99,9 +99,14 @@ def test_bad_uploads_are_422_naming_the_field_and_store_nothing(
 
 def test_uploads_need_the_pages_token_and_a_sane_size(walker: TestClient) -> None:
     assert walker.post("/walk-test", json=upload_body()).status_code == 403
-    headers = {**csrf_header(walker), "content-length": str(MAX_UPLOAD_BYTES + 1)}
+    headers = {
+        **csrf_header(walker),
+        "content-length": str(MAX_UPLOAD_BYTES + 1),
+        "content-type": "application/json",
+    }
     too_big = walker.post("/walk-test", content=b"{}", headers=headers)
     assert too_big.status_code == 413
+    assert too_big.json() == {"detail": "the recording is too large"}, "JSON for the page script"
     not_json = walker.post("/walk-test", content=b"{nope", headers=csrf_header(walker))
     assert not_json.status_code == 422
 

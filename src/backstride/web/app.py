@@ -78,7 +78,10 @@ def create_app(config: WebConfig | None = None, services: Services | None = None
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """JSON errors for the API and for a page script's JSON posts; HTML for pages."""
+    return request.url.path.startswith("/api/") or request.headers.get(
+        "content-type", ""
+    ).startswith("application/json")
 
 
 def _error_handlers(app: FastAPI) -> None:

@@ -133,6 +133,17 @@ async def check_csrf(request: Request, viewer: CurrentViewer, web: WebApp) -> No
 
 CsrfChecked = Depends(check_csrf)
 
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The posted form's text fields. Read here (async) so that routes can stay plain
+    functions: FastAPI runs those in its thread pool, and their database work never blocks
+    the event loop."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(form_fields)]
+
 CSRF_HEADER = "x-csrf-token"
 
 

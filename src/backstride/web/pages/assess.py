@@ -25,6 +25,7 @@ from backstride.services.questionnaire import Questionnaire
 from backstride.web.deps import (
     CsrfChecked,
     CurrentViewer,
+    FormFields,
     Web,
     WebApp,
     get_web,
@@ -271,16 +272,14 @@ def show_step(request: Request, web: WebApp, section_id: str) -> HTMLResponse:
 
 
 @router.post("/assess/{section_id}", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def answer_step(
-    request: Request, web: WebApp, viewer: CurrentViewer, section_id: str
+def answer_step(
+    request: Request, web: WebApp, viewer: CurrentViewer, section_id: str, fields: FormFields
 ) -> Response:
     wizard = _wizard(request)
     draft = read_draft(request, web)
     step = wizard.step(draft, section_id)
     if step is None:
         raise HTTPException(status_code=404, detail="There is no such step.")
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
     errors: dict[str, str] = {}
     answers = dict(draft["answers"])
     unknown = set(draft["unknown"])

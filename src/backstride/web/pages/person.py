@@ -19,7 +19,7 @@ from backstride.diary.model import Direction, Point
 from backstride.domain.answers import ContractError
 from backstride.domain.diary import Person
 from backstride.services.today import CheckinView, Today, dose_text, intervals_text
-from backstride.web.deps import CsrfChecked, PersonUser, Web, WebApp, render
+from backstride.web.deps import CsrfChecked, FormFields, PersonUser, Web, WebApp, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -295,9 +295,7 @@ def _contract_errors(exc: ContractError) -> dict[str, str]:
 
 
 @router.post("/checkin", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def save_checkin(request: Request, web: WebApp, user: PersonUser) -> Response:
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+def save_checkin(request: Request, web: WebApp, user: PersonUser, values: FormFields) -> Response:
     today = today_service(web)
     ids = [item["id"] for item, _ in today.checkin(user.name).exercises]
     raw, errors = parse_checkin(values, ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from markdown_it import MarkdownIt
 
 from backstride.domain.programme import EducationPage
@@ -28,6 +28,12 @@ def education_html(page: EducationPage) -> str:
 @router.get("/", response_class=HTMLResponse)
 def landing(request: Request) -> HTMLResponse:
     return render(request, "landing.html", {"title": "Lower back pain when you walk"})
+
+
+@router.get("/favicon.ico")
+def favicon() -> RedirectResponse:
+    """Browsers and tools that ask for /favicon.ico get the SVG icon."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 @router.get("/about", response_class=HTMLResponse)

@@ -9,8 +9,9 @@ The browser needs a secure context for motion sensors: localhost, or HTTPS
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from backstride.domain.answers import ContractError
@@ -75,18 +76,25 @@ def walk_test_result(request: Request, web: WebApp, user: PersonUser, test_id: i
     )
 
 
-@router.post("/walk-test", dependencies=[CsrfHeaderChecked])
-async def upload(request: Request, web: WebApp, user: PersonUser) -> Response:
-    """The recording page's upload (JSON). 201 with the new result's address; 413 when too
-    large; 422 naming the field or what is wrong with the recording; nothing is stored then."""
+async def upload_body(request: Request) -> bytes:
+    """The request body, refused with 413 beyond ``MAX_UPLOAD_BYTES`` (declared or sent)."""
     declared = request.headers.get("content-length")
+    too_large = HTTPException(status_code=413, detail="the recording is too large")
     if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
-        return JSONResponse({"detail": "the recording is too large"}, status_code=413)
+        raise too_large
     body = bytearray()
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > MAX_UPLOAD_BYTES:
-            return JSONResponse({"detail": "the recording is too large"}, status_code=413)
+            raise too_large
+    return bytes(body)
+
+
+@router.post("/walk-test", dependencies=[CsrfHeaderChecked])
+def upload(web: WebApp, user: PersonUser, body: Annotated[bytes, Depends(upload_body)]) -> Response:
+    """The recording page's upload (JSON). 201 with the new result's address; 413 when too
+    large; 422 naming the field or what is wrong with the recording; nothing is stored then.
+    A plain function: the analysis runs in FastAPI's thread pool, off the event loop."""
     try:
         raw = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
