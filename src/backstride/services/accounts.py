@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pwdlib import PasswordHash
@@ -277,3 +277,44 @@ class Accounts:
     def audit_trail(self, subject_id: int) -> list[AuditEvent]:
         with self.store.transaction() as session:
             return repo.audit_events(session, subject_id)
+
+    def audit_lines(self, subject_id: int) -> list[AuditLine]:
+        """The trail as the person reads it: every event is stored, but repeated views by
+        the same person, each within an hour of the one before, show as one line."""
+        return group_repeats(self.audit_trail(subject_id))
+
+
+#: Views closer together than this, by the same actor, are shown as one line.
+REPEAT_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLine:
+    """One line of the trail shown to the person: an event, or a run of repeated views."""
+
+    at: datetime  # the first
+    last_at: datetime  # the last (== at for a single event)
+    count: int
+    actor_name: str
+    action: str
+    detail: dict[str, Any]
+
+
+def group_repeats(events: list[AuditEvent]) -> list[AuditLine]:
+    """Consecutive "viewed" events by one actor, each within ``REPEAT_WINDOW`` of the one
+    before, become one line; everything else stays a line of its own (oldest first)."""
+    lines: list[AuditLine] = []
+    for event in events:
+        last = lines[-1] if lines else None
+        if (
+            last is not None
+            and event.action == last.action == "viewed"
+            and event.actor_name == last.actor_name
+            and event.at - last.last_at <= REPEAT_WINDOW
+        ):
+            lines[-1] = AuditLine(
+                last.at, event.at, last.count + 1, last.actor_name, last.action, last.detail
+            )
+            continue
+        lines.append(AuditLine(event.at, event.at, 1, event.actor_name, event.action, event.detail))
+    return lines

@@ -79,8 +79,6 @@ from backstride.services.records import Records, paused_gc
 #: Audit actions for programme changes (the change history on the clinician's page).
 PLAN_ACTIONS = ("plan_dose_changed", "plan_exercise_added", "plan_exercise_removed")
 VIEWED = "viewed"
-#: A clinician looking again within this time is not recorded again (a readable trail).
-VIEW_AUDIT_INTERVAL = timedelta(hours=1)
 #: A cached episode is computed again after 15 to 30 minutes even if nothing seems changed.
 CACHE_SECONDS = 15 * 60
 DOSE_FIELDS = ("sets", "reps", "hold_s", "times_per_day")
@@ -361,8 +359,7 @@ class Clinic:
     # -- one person -----------------------------------------------------------------------
 
     def person_view(self, clinician: Person, person_id: int) -> PersonView:
-        """A linked person's records; the view is recorded in their audit trail (at most
-        once an hour per clinician, so the trail stays readable)."""
+        """A linked person's records; every view is recorded in their audit trail."""
         self._check_clinician(clinician)
         now = self.records.clock()
         with self.records.store.transaction() as session:
@@ -372,21 +369,15 @@ class Clinic:
             plan = repo.current_plan(session, person.id)
             escalations = repo.escalations(session, person.id)
             trail = accounts_repo.audit_events(session, person.id)
-            recent = any(
-                e.action == VIEWED
-                and e.actor_name == clinician.name
-                and now - e.at < VIEW_AUDIT_INTERVAL
-                for e in trail
+            # Every view is stored; the person's account page groups repeats for reading.
+            accounts_repo.add_audit(
+                session,
+                person.id,
+                actor=clinician,
+                action=VIEWED,
+                detail={"summary": "Viewed your diary and programme"},
+                now=now,
             )
-            if not recent:
-                accounts_repo.add_audit(
-                    session,
-                    person.id,
-                    actor=clinician,
-                    action=VIEWED,
-                    detail={"summary": "Viewed your diary and programme"},
-                    now=now,
-                )
         status = self.records.current_status(
             assessments[-1] if assessments else None, entries, now.astimezone().date()
         )

@@ -44,7 +44,7 @@ def _account_page(
     }
     if user.role is Role.PERSON:
         context["clinicians"] = web.services.records.clinicians_of(user.name)
-        context["audit"] = web.services.accounts.audit_trail(user.id)
+        context["audit"] = web.services.accounts.audit_lines(user.id)
     elif user.role is Role.CLINICIAN:
         context["patients"] = web.services.records.linked_people(user.name)
     return render(request, "account.html", context, status_code=status_code)
