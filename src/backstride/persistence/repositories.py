@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Date, TextClause, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from backstride.domain.diary import (
@@ -98,6 +98,12 @@ def _assessment(row: AssessmentRow) -> StoredAssessment:
 def assessments(session: Session, person_id: int) -> list[StoredAssessment]:
     query = select(AssessmentRow).where(AssessmentRow.person_id == person_id)
     return [_assessment(r) for r in session.scalars(query.order_by(AssessmentRow.id))]
+
+
+def latest_assessment(session: Session, person_id: int) -> StoredAssessment | None:
+    query = select(AssessmentRow).where(AssessmentRow.person_id == person_id)
+    row = session.scalars(query.order_by(AssessmentRow.id.desc()).limit(1)).first()
+    return None if row is None else _assessment(row)
 
 
 def add_plan(
@@ -205,50 +211,16 @@ _ENTRY_COLUMNS = (
 )
 
 
-def _entry(row: Any) -> DiaryEntry:
-    (_, day, pain_now, pain_walking, walk_minutes, tolerance, no_limit, steps, exercises,
-     settled, red_flag, note) = row  # fmt: skip
-    return DiaryEntry(
-        day,
-        pain_now,
-        pain_walking,
-        walk_minutes,
-        tolerance,
-        no_limit,
-        steps,
-        tuple(
-            ExerciseLog(e["id"], e["done"], e.get("pain_during"))
-            for e in exercises.get("items", ())
-        ),
-        settled,
-        red_flag,
-        note,
-    )
+def _entries(rows: Any) -> dict[int, list[DiaryEntry]]:
+    """Check-ins from plain driver rows (``_ENTRY_COLUMNS``), grouped by person in row order.
 
-
-def entries(session: Session, person_id: int, since: date | None = None) -> list[DiaryEntry]:
-    query = select(*_ENTRY_COLUMNS).where(DiaryEntryRow.person_id == person_id)
-    if since is not None:
-        query = query.where(DiaryEntryRow.day >= since)
-    return [_entry(r) for r in session.execute(query.order_by(DiaryEntryRow.day))]
-
-
-def all_entries(session: Session) -> dict[int, list[DiaryEntry]]:
-    """Every person's check-ins in day order, in one query (for overviews of many people).
-
-    This is the one hot path read through the driver directly: SQLAlchemy's per-column
-    result processing (a regular expression per date on SQLite, JSON decoding) cost more than
-    everything else in an overview of a thousand people's year. The SQL is fixed (no input),
-    and the values are converted here for both drivers: SQLite gives text dates, JSON text
-    and 0/1; psycopg gives dates, dicts and booleans.
+    Values are converted here for both drivers: SQLite gives text dates, JSON text and 0/1;
+    psycopg gives dates, dicts and booleans. The same exercise logs repeat from day to day
+    and person to person; they are immutable, so equal ones are read once and shared.
     """
-    columns = ", ".join(c.name for c in _ENTRY_COLUMNS)
-    sql = f"SELECT {columns} FROM diary_entries ORDER BY person_id, day"  # noqa: S608 (constant)
     found: dict[int, list[DiaryEntry]] = {}
-    # The same day's exercises repeat across days and people; the logs are immutable, so
-    # equal ones are read once and shared.
     shared: dict[str, tuple[ExerciseLog, ...]] = {}
-    for raw in session.connection().exec_driver_sql(sql):
+    for raw in rows:
         (person_id, day, pain_now, pain_walking, walk_minutes, tolerance, no_limit, steps,
          exercises, settled, red_flag, note) = raw  # fmt: skip
         key = exercises if isinstance(exercises, str) else json.dumps(exercises, sort_keys=True)
@@ -274,6 +246,35 @@ def all_entries(session: Session) -> dict[int, list[DiaryEntry]]:
             )
         )
     return found
+
+
+#: The hot reads go through the driver with plain SQL (no input is formatted into it:
+#: values are bound): SQLAlchemy's per-column result processing (a regular expression per
+#: date on SQLite, JSON decoding) cost more than everything else on a diary's pages.
+_ENTRY_SQL = "SELECT {columns} FROM diary_entries {where} ORDER BY person_id, day"
+
+
+def _entry_sql(where: str) -> TextClause:
+    columns = ", ".join(c.name for c in _ENTRY_COLUMNS)
+    return text(_ENTRY_SQL.format(columns=columns, where=where))
+
+
+def entries(session: Session, person_id: int, since: date | None = None) -> list[DiaryEntry]:
+    """One person's check-ins in day order (from ``since`` on)."""
+    if since is None:
+        query = _entry_sql("WHERE person_id = :person")
+        params: dict[str, Any] = {"person": person_id}
+    else:
+        query = _entry_sql("WHERE person_id = :person AND day >= :since").bindparams(
+            bindparam("since", type_=Date)
+        )
+        params = {"person": person_id, "since": since}
+    return _entries(session.execute(query, params)).get(person_id, [])
+
+
+def all_entries(session: Session) -> dict[int, list[DiaryEntry]]:
+    """Every person's check-ins in day order, in one query (for overviews of many people)."""
+    return _entries(session.execute(_entry_sql("")))
 
 
 def latest_assessments(session: Session) -> dict[int, StoredAssessment]:

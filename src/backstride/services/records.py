@@ -152,7 +152,7 @@ class Records:
             return repo.add_person(session, clean, parsed_role, self.clock())
 
     def user(self, name: str) -> Person:
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             return self.person_in(session, name)
 
     @staticmethod
@@ -174,18 +174,18 @@ class Records:
             repo.link(session, doctor.id, patient.id, self.clock())
 
     def linked_people(self, clinician: str) -> list[Person]:
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             doctor = self.person_in(session, clinician, Role.CLINICIAN)
             return repo.people(session, repo.linked_people(session, doctor.id))
 
     def clinicians_of(self, name: str) -> list[Person]:
         """The clinicians a person is linked to (who can see their records)."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             patient = self.person_in(session, name, Role.PERSON)
             return repo.people(session, repo.clinicians_of(session, patient.id))
 
     def is_linked(self, clinician_id: int, person_id: int) -> bool:
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             return person_id in repo.linked_people(session, clinician_id)
 
     # -- assessments and plans ----------------------------------------------------------
@@ -237,7 +237,7 @@ class Records:
 
     def entries(self, name: str, *, since: date | None = None) -> list[DiaryEntry]:
         """The person's check-ins in day order (from ``since`` on, when given)."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             person = self.person_in(session, name, Role.PERSON)
             return repo.entries(session, person.id, since)
 
@@ -247,7 +247,7 @@ class Records:
         Person, list[StoredAssessment], list[DiaryEntry], StoredPlan | None, list[StoredEscalation]
     ]:
         """Everything stored about one person (for reports and exports)."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             person = self.person_in(session, name, Role.PERSON)
             return (
                 person,
@@ -299,26 +299,40 @@ class Records:
                 now=self.clock(),
             )
 
+    def current(
+        self, name: str, *, also_since: date | None = None
+    ) -> tuple[Person, StoredAssessment | None, list[DiaryEntry]]:
+        """The person, their latest assessment and the check-ins of the current episode (since
+        that assessment's day), or from ``also_since`` if that is earlier: only what the
+        diary's status needs, in one transaction."""
+        with self.store.read() as session:
+            person = self.person_in(session, name, Role.PERSON)
+            latest = repo.latest_assessment(session, person.id)
+            start = latest.created_at.date() if latest is not None else None
+            if start is not None and also_since is not None:
+                start = min(start, also_since)
+            return person, latest, repo.entries(session, person.id, since=start)
+
     def status(self, name: str) -> tuple[DiaryStatus, StoredEscalation | None]:
         """The diary's status for the current episode; a new escalation is stored as shown."""
         today = self.clock().astimezone().date()
-        person, assessments, entries, _, _ = self.history(name)
-        status = self.current_status(assessments[-1] if assessments else None, entries, today)
+        person, latest, entries = self.current(name)
+        status = self.current_status(latest, entries, today)
         return status, self.record_escalation(person, status.escalation)
 
     def peek_status(self, name: str) -> DiaryStatus:
         """The diary's status for the current episode, storing nothing (for a clinician's
         view: an escalation is stored only when the person is shown it)."""
         today = self.clock().astimezone().date()
-        _, assessments, entries, _, _ = self.history(name)
-        return self.current_status(assessments[-1] if assessments else None, entries, today)
+        _, latest, entries = self.current(name)
+        return self.current_status(latest, entries, today)
 
     def statuses(self) -> dict[str, DiaryStatus]:
         """Every person's current diary status, loaded in a few queries and computed, not
         stored (nobody is shown anything). For overviews of many people."""
         today = self.clock().astimezone().date()
         with paused_gc():
-            with self.store.transaction() as session:
+            with self.store.read() as session:
                 people = repo.all_people(session, Role.PERSON)
                 latest = repo.latest_assessments(session)
                 entries = repo.all_entries(session)
@@ -331,7 +345,7 @@ class Records:
 
     def open_escalations(self, name: str) -> list[StoredEscalation]:
         """Escalations shown but not yet acknowledged (shown at the top of every page)."""
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             person = self.person_in(session, name, Role.PERSON)
             return repo.open_escalations(session, person.id)
 

@@ -33,6 +33,11 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions: sessionmaker[Session] = session_factory(engine)
+        # On SQLite a read-only unit of work begins DEFERRED: it takes no write lock, so
+        # pages that only read never queue behind a writer (WAL gives them a snapshot).
+        self._readers: sessionmaker[Session] = session_factory(
+            engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+        )
 
     @classmethod
     def open(cls, settings: Settings, *, upgrade: bool = True) -> Store:
@@ -61,6 +66,12 @@ class Store:
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session in one read-only transaction (a consistent snapshot; nothing to commit)."""
+        with self._readers() as session, session.begin():
             yield session
 
     def close(self) -> None:
