@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,9 +61,35 @@ class TooManyAttemptsError(Exception):
         self.retry_after_s = retry_after_s
 
 
+#: Password hashes computed at once per process. Each argon2 hash takes 64 MiB and a core
+#: for a moment; unbounded, a burst of sign-ins (50 people arriving for morning check-ins)
+#: ran dozens at once in the worker's thread pool, starving the threads that held database
+#: transactions until other requests failed with "database is locked" (bench/load.py).
+HASHING_AT_ONCE = 2
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
+
+
+class BoundedPasswordHash(PasswordHash):
+    """A ``PasswordHash`` that computes at most ``HASHING_AT_ONCE`` hashes at a time in
+    this process; the other callers wait their turn."""
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        with _hashing:
+            return super().hash(password, salt=salt)
+
+    def verify_and_update(
+        self,
+        password: str | bytes,
+        hash: str | bytes,  # noqa: A002 (the library's parameter name)
+    ) -> tuple[bool, str | None]:
+        with _hashing:
+            return super().verify_and_update(password, hash)
+
+
 def default_hasher() -> PasswordHash:
-    """argon2id with the library's defaults (RFC 9106 second recommendation)."""
-    return PasswordHash((Argon2Hasher(),))
+    """argon2id with the library's defaults (RFC 9106 second recommendation), at most
+    ``HASHING_AT_ONCE`` hashes at a time."""
+    return BoundedPasswordHash((Argon2Hasher(),))
 
 
 def _digest(secret: str) -> str:
