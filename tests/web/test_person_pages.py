@@ -574,3 +574,31 @@ def test_the_recent_check_ins_table_can_be_scrolled_by_keyboard(
     assert '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="recent-title">' in (
         page
     )
+
+
+def test_a_long_diary_is_charted_by_week(
+    services: Services, client: TestClient, clock: Clock
+) -> None:
+    now = clock.now
+    clock.now = now - timedelta(days=70)
+    bea = add_user(services, "bea")
+    services.keep_assessment(bea, answers("stenosis-walker"))
+    clock.now = now
+    # Pain 6 on Mondays to Wednesdays and 2 on the other days: a weekly mean of 26/7.
+    start = today(services) - timedelta(days=69)
+    for offset in range(70):
+        day = start + timedelta(days=offset)
+        pain = 6 if day.weekday() < 3 else 2
+        services.records.add_entry(
+            "bea",
+            {"day": day, "pain_now": pain, "pain_walking": pain, "walk_minutes": 10.0},
+        )
+    sign_in(client, "bea")
+    page = client.get("/progress").text
+    pain = chart_data(page, "pain")
+    assert all(label.startswith("Week of ") for label in pain["labels"])
+    assert 10 <= len(pain["labels"]) <= 11
+    full_weeks = pain["series"][0]["values"][1:-1]
+    assert full_weeks
+    assert set(full_weeks) == {round(26 / 7, 1)}
+    assert "average of one week" in page

@@ -7,7 +7,7 @@ reports services), and render. Nothing here reads the database directly.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -336,6 +336,25 @@ def _back(request: Request) -> str:
 # -- progress and downloads ----------------------------------------------------------------
 
 
+#: Beyond eight weeks the charts show weekly averages: a daily table of months is too long
+#: to read on a phone (the doctor summary does the same).
+DAILY_CHART_DAYS = 56
+
+
+def _daily(points: Sequence[Point]) -> Sequence[Point]:
+    return points
+
+
+def _weekly(points: Sequence[Point]) -> list[Point]:
+    """One point per calendar week (from Monday): the mean of the days recorded, if any."""
+    weeks: dict[date, list[float]] = {}
+    for day, value in points:
+        bucket = weeks.setdefault(day - timedelta(days=day.weekday()), [])
+        if value is not None:
+            bucket.append(value)
+    return [(start, sum(v) / len(v) if v else None) for start, v in weeks.items()]
+
+
 def _label(day: date) -> str:
     return f"{day.day} {day:%b}"
 
@@ -393,20 +412,30 @@ def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
     today = today_service(web)
     view = today.progress(user.name)
     series = view.status.series
-    labels = [_label(day) for day, _ in series.pain_now]
+    weekly = len(series.pain_now) > DAILY_CHART_DAYS
+    group = _weekly if weekly else _daily
+    labels = [
+        f"Week of {_label(day)}" if weekly else _label(day) for day, _ in group(series.pain_now)
+    ]
     charts = {
         "pain": [
-            {"label": "Pain now", "values": _values(series.pain_now)},
-            {"label": "Pain when walking", "values": _values(series.pain_walking)},
+            {"label": "Pain now", "values": _values(group(series.pain_now), digits=int(weekly))},
+            {
+                "label": "Pain when walking",
+                "values": _values(group(series.pain_walking), digits=int(weekly)),
+            },
         ],
         "tolerance": [
             {
                 "label": "Minutes before pain stopped you",
-                "values": _values(series.walk_tolerance_min, digits=1),
+                "values": _values(group(series.walk_tolerance_min), digits=1),
             }
         ],
         "adherence": [
-            {"label": "Exercises done (%)", "values": _values(series.exercise_adherence, 100)}
+            {
+                "label": "Exercises done (%)",
+                "values": _values(group(series.exercise_adherence), 100),
+            }
         ],
     }
     level = view.status.escalation.level
@@ -418,6 +447,7 @@ def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
             "view": view,
             "labels": labels,
             "charts": charts,
+            "weekly": weekly,
             **_trend_words(view.status),
             "level_headline": today.headline(level) if level is not None else "",
             "saved": request.query_params.get("saved") == "1",
