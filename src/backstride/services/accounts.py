@@ -168,7 +168,7 @@ class Accounts:
             repo.delete_sessions(session, found[0].id)
 
     def person(self, person_id: int) -> Person | None:
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             return repo.person_by_id(session, person_id)
 
     def delete_account(self, person: Person) -> None:
@@ -226,7 +226,8 @@ class Accounts:
         return token
 
     def session_person(self, token: str, kind: str) -> Person | None:
-        with self.store.transaction() as session:
+        """Who a token signs in (every request asks: a read, which takes no write lock)."""
+        with self.store.read() as session:
             return repo.session_person(session, _digest(token), kind, self.clock())
 
     def close_session(self, token: str) -> None:
@@ -302,7 +303,7 @@ class Accounts:
             )
 
     def audit_trail(self, subject_id: int) -> list[AuditEvent]:
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             return repo.audit_events(session, subject_id)
 
     def audit_lines(self, subject_id: int) -> list[AuditLine]:
