@@ -105,6 +105,7 @@ TODAY_ENTRY = {
 #: Every route and method the app serves, and who may use it.
 ROUTES: dict[tuple[str, str], Call] = {
     ("MOUNT", "/static"): call(Access.STATIC),
+    ("GET", "/favicon.ico"): call(Access.STATIC, 301),
     ("GET", "/openapi.json"): call(Access.API_ANYONE),
     ("HEAD", "/openapi.json"): call(Access.API_ANYONE),
     # -- public pages
