@@ -214,7 +214,7 @@ class Clinic:
         today = self.records.clock().astimezone().date()
         # A check-in can be changed only on its own day; two days back allows for time zones.
         editable_from = today - timedelta(days=2)
-        with self.records.store.transaction() as session:
+        with self.records.store.read() as session:
             people = caseload_repo.linked_people(session, clinician.id)
             latest_ids = caseload_repo.latest_assessment_ids(session, clinician.id)
             written = caseload_repo.recently_written(session, clinician.id, editable_from)
@@ -318,7 +318,7 @@ class Clinic:
             return self._red_levels[assessment_id]
         latest = None
         if assessment_id is not None:
-            with self.records.store.transaction() as session:
+            with self.records.store.read() as session:
                 latest = caseload_repo.assessment(session, assessment_id)
         level = self.records.red_flag_level(latest)
         if assessment_id is not None:

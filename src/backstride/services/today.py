@@ -91,7 +91,7 @@ class Today:
 
     def programme(self, name: str) -> ProgrammeView | None:
         today = self.today()
-        with self.records.store.transaction() as session:
+        with self.records.store.read() as session:
             person = self.records.person_in(session, name, Role.PERSON)
             stored = _current_plan(session, person.id)
             if stored is None:
@@ -130,7 +130,7 @@ class Today:
 
     def checkin(self, name: str) -> CheckinView:
         today = self.today()
-        with self.records.store.transaction() as session:
+        with self.records.store.read() as session:
             person = self.records.person_in(session, name, Role.PERSON)
             stored = _current_plan(session, person.id)
             done = sessions_repo.done_on(session, person.id, today)
@@ -173,7 +173,7 @@ class Today:
 
     def calendar(self, name: str) -> bytes | None:
         """The programme's next four weeks as iCalendar, or None without a plan."""
-        with self.records.store.transaction() as session:
+        with self.records.store.read() as session:
             person = self.records.person_in(session, name, Role.PERSON)
             stored = _current_plan(session, person.id)
         if stored is None:

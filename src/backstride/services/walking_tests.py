@@ -129,6 +129,6 @@ class WalkingTests:
             return repo.add_walking_test(session, person.id, values)
 
     def tests(self, name: str) -> list[StoredWalkingTest]:
-        with self.records.store.transaction() as session:
+        with self.records.store.read() as session:
             person = self.records.person_in(session, name, Role.PERSON)
             return repo.walking_tests(session, person.id)
