@@ -42,14 +42,15 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy src
 
-# The whole suite runs inside a throwaway PostgreSQL cluster (pg_virtualenv sets PGHOST and
+# The whole suite runs inside a throwaway PostgreSQL cluster in a temporary folder (-t: it
+# never touches or collides with the machine's own clusters; pg_virtualenv sets PGHOST and
 # friends), so the storage tests run for real on PostgreSQL as well as SQLite. It includes the
 # browser tests (tests/e2e: Playwright driving /usr/bin/chromium, axe-core on every page;
 # screenshots in build/screenshots/). test-system comes first so npm is there for setup.
 PG_OPTIONS := -o log_checkpoints=off -o log_min_messages=warning -o log_min_error_statement=panic
 
 test: test-system lint typecheck
-	pg_virtualenv $(PG_OPTIONS) env BACKSTRIDE_REQUIRE_POSTGRES=1 $(BIN)/pytest --cov --cov-branch --cov-report=
+	pg_virtualenv -t $(PG_OPTIONS) env BACKSTRIDE_REQUIRE_POSTGRES=1 $(BIN)/pytest --cov --cov-branch --cov-report=
 	$(BIN)/coverage report --fail-under=90
 	$(BIN)/coverage report --include='$(FULL_COVERAGE)' --fail-under=100
 
