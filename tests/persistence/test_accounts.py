@@ -30,7 +30,9 @@ PASSWORD = "a long enough passphrase"  # noqa: S105 (test account)
 @pytest.fixture
 def accounts(store: Store, clock: Clock) -> Accounts:
     hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
-    return Accounts(store, clock, hasher, Policy(max_failures_per_client=8))
+    return Accounts(
+        store, clock, hasher, Policy(max_failures_per_client=8, api_token=timedelta(hours=1))
+    )
 
 
 def test_passwords_are_stored_as_argon2id_hashes(accounts: Accounts, store: Store) -> None:

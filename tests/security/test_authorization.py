@@ -136,6 +136,11 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/account"): call(Access.SIGNED_IN),
     # A wrong password: the route is reached (422) and nothing is deleted.
     ("POST", "/account/delete"): call(Access.SIGNED_IN, 422, form={"password": "not the password"}),
+    ("POST", "/account/password"): call(
+        Access.SIGNED_IN,
+        422,
+        form={"current_password": "not the password", "new_password": "a new long passphrase"},
+    ),
     # -- a person's own pages
     ("GET", "/programme"): call(Access.PERSON),
     ("POST", "/programme/done"): call(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -15,7 +16,7 @@ from backstride.services.settings import Settings
 from backstride.web.app import create_app
 from backstride.web.config import DEMO_SECRET, ConfigError, WebConfig
 from backstride.web.security import CSP
-from tests.web.conftest import PASSWORD, add_user, new_client, sign_in, submit
+from tests.web.conftest import PASSWORD, Clock, add_user, new_client, sign_in, submit
 
 
 def test_pages_carry_the_security_headers(client: TestClient) -> None:
@@ -204,3 +205,47 @@ def test_the_icon_is_served(client: TestClient) -> None:
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200
     assert icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_changing_my_password_signs_out_everywhere_else(
+    app: FastAPI, client: TestClient, services: Services
+) -> None:
+    add_user(services, "ann")
+    sign_in(client, "ann")
+    other = new_client(app)
+    sign_in(other, "ann")
+    wrong = submit(
+        client,
+        "/account/password",
+        {"current_password": "not my password", "new_password": "a brand new passphrase"},
+        form_page="/account",
+    )
+    assert wrong.status_code == 422
+    assert "not your current password" in wrong.text
+    short = submit(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "short"},
+        form_page="/account",
+    )
+    assert short.status_code == 422
+    changed = submit(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "a brand new passphrase"},
+        form_page="/account",
+    )
+    assert changed.status_code == 200
+    assert "Your password is changed" in changed.text
+    assert client.get("/account").status_code == 200, "this browser stays signed in"
+    assert other.get("/account", follow_redirects=False).status_code == 303
+    sign_in(new_client(app), "ann", "a brand new passphrase")
+
+
+def test_web_sessions_end_after_twelve_hours(
+    client: TestClient, services: Services, clock: Clock
+) -> None:
+    add_user(services, "ann")
+    sign_in(client, "ann")
+    clock.now += timedelta(hours=12, seconds=1)
+    assert client.get("/account", follow_redirects=False).status_code == 303

@@ -15,12 +15,14 @@ from backstride.services.accounts import SignInError, TooManyAttemptsError
 from backstride.web.deps import (
     ClinicianUser,
     CsrfChecked,
+    CurrentViewer,
     PersonUser,
     SignedIn,
     WebApp,
     client_address,
     render,
 )
+from backstride.web.pages.auth import start_session
 from backstride.web.security import SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
@@ -72,6 +74,36 @@ def link(
 def invite(request: Request, web: WebApp, user: ClinicianUser) -> HTMLResponse:
     code = web.services.accounts.invite(user)
     return _account_page(request, web, user, code=code)
+
+
+@router.post("/account/password", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def change_password(
+    request: Request,
+    web: WebApp,
+    viewer: CurrentViewer,
+    user: SignedIn,
+    current_password: Annotated[str, Form(max_length=200)],
+    new_password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Change one's own password: every other browser and API token is signed out."""
+    try:
+        web.services.accounts.change_password(
+            user, current_password, new_password, client_address(request)
+        )
+    except (SignInError, TooManyAttemptsError):
+        errors = {"current_password": "That is not your current password. Nothing changed."}
+        return _account_page(request, web, user, errors=errors, status_code=422)
+    except ContractError as exc:
+        errors = {e.field: f"New password {e.message}." for e in exc.errors}
+        return _account_page(request, web, user, errors=errors, status_code=422)
+    response = _account_page(
+        request,
+        web,
+        user,
+        notice="Your password is changed. Everywhere else you were signed in is now signed out.",
+    )
+    start_session(web, user, response, None)
+    return response
 
 
 @router.get("/account/export.json")
