@@ -50,7 +50,8 @@ typecheck: setup
 PG_OPTIONS := -o log_checkpoints=off -o log_min_messages=warning -o log_min_error_statement=panic
 
 test: test-system lint typecheck
-	pg_virtualenv -t $(PG_OPTIONS) env BACKSTRIDE_REQUIRE_POSTGRES=1 $(BIN)/pytest --cov --cov-branch --cov-report=
+	pg_virtualenv -t $(PG_OPTIONS) env BACKSTRIDE_REQUIRE_POSTGRES=1 \
+		BACKSTRIDE_HYPOTHESIS_PROFILE=repeatable $(BIN)/pytest --cov --cov-branch --cov-report=
 	$(BIN)/coverage report --fail-under=90
 	$(BIN)/coverage report --include='$(FULL_COVERAGE)' --fail-under=100
 
