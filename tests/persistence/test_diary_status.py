@@ -135,3 +135,20 @@ def test_pausing_the_collector_always_restores_it() -> None:
         assert not gc.isenabled(), "a collector that was off stays off"
     finally:
         gc.enable()
+
+
+def test_a_status_is_computed_once_per_version_of_the_diary(records: Records, clock: Clock) -> None:
+    _assessed(records)
+    records.add_entry("ann", entry(clock.now.date(), pain_now=3, pain_walking=3))
+    first = records.episode_status("ann")[2]
+    assert records.episode_status("ann")[2] is first, "unchanged diary: the same status"
+    clock.now += timedelta(minutes=5)
+    records.add_entry("ann", entry(clock.now.date(), pain_now=7, pain_walking=7))
+    changed = records.episode_status("ann")[2]
+    assert changed is not first, "today's check-in changed: computed again"
+    assert changed.trend.pain.latest == 7
+    clock.now += timedelta(days=1)
+    tomorrow = records.episode_status("ann")[2]
+    assert tomorrow is not changed, "a new day can bring reminders: computed again"
+    records.add_entry("ann", entry(clock.now.date(), red_flag=True))
+    assert records.episode_status("ann")[2].escalation.level is not None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, TextClause, bindparam, select, text
+from sqlalchemy import Date, TextClause, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from backstride.domain.diary import (
@@ -270,6 +270,30 @@ def entries(session: Session, person_id: int, since: date | None = None) -> list
         )
         params = {"person": person_id, "since": since}
     return _entries(session.execute(query, params)).get(person_id, [])
+
+
+def latest_entries(session: Session, person_id: int, count: int) -> list[DiaryEntry]:
+    """One person's latest ``count`` check-ins, newest first."""
+    columns = ", ".join(c.name for c in _ENTRY_COLUMNS)
+    query = text(
+        f"SELECT {columns} FROM diary_entries WHERE person_id = :person "  # noqa: S608 (constant columns)
+        "ORDER BY day DESC LIMIT :count"
+    )
+    rows = session.execute(query, {"person": person_id, "count": count})
+    return _entries(rows).get(person_id, [])
+
+
+def diary_version(session: Session, person_id: int, since: date | None) -> tuple[Any, ...]:
+    """What identifies the content of a person's check-ins from ``since`` on: their number,
+    the newest row and the last change (a check-in is changed in place on its own day)."""
+    query = select(
+        func.count(DiaryEntryRow.id),
+        func.max(DiaryEntryRow.id),
+        func.max(DiaryEntryRow.updated_at),
+    ).where(DiaryEntryRow.person_id == person_id)
+    if since is not None:
+        query = query.where(DiaryEntryRow.day >= since)
+    return tuple(session.execute(query).one())
 
 
 def all_entries(session: Session) -> dict[int, list[DiaryEntry]]:

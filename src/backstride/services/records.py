@@ -8,6 +8,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -45,6 +47,7 @@ CHECKIN_RED_FLAG_KEYS = (
     "weakness_progressing",
 )
 MAX_NOTE_CHARS = 2000
+STATUS_CACHE_SIZE = 4096  # people whose diary status one process keeps
 
 
 @contextmanager
@@ -134,6 +137,11 @@ class Records:
         self.store = store
         self.assessments = assessments
         self.clock = clock
+        # Diary statuses by what they are computed from (person, latest assessment, the
+        # episode's check-ins as stored, today): a changed check-in changes the key, so an
+        # entry is never stale. Each worker process keeps its own.
+        self._statuses: OrderedDict[tuple[Any, ...], DiaryStatus] = OrderedDict()
+        self._statuses_lock = threading.Lock()
 
     # -- people ---------------------------------------------------------------------------
 
@@ -287,6 +295,9 @@ class Records:
         if escalation.level is None:
             return None
         fingerprint = self.fingerprint(escalation)
+        with self.store.read() as session:  # usually stored already: no write lock then
+            if fingerprint in repo.escalation_fingerprints(session, person.id):
+                return None
         with self.store.transaction() as session:
             if fingerprint in repo.escalation_fingerprints(session, person.id):
                 return None
@@ -299,33 +310,44 @@ class Records:
                 now=self.clock(),
             )
 
-    def current(
-        self, name: str, *, also_since: date | None = None
-    ) -> tuple[Person, StoredAssessment | None, list[DiaryEntry]]:
-        """The person, their latest assessment and the check-ins of the current episode (since
-        that assessment's day), or from ``also_since`` if that is earlier: only what the
-        diary's status needs, in one transaction."""
+    def episode_status(
+        self, name: str, *, recent: int = 0
+    ) -> tuple[Person, StoredAssessment | None, DiaryStatus, list[DiaryEntry]]:
+        """The person, their latest assessment, the current episode's status (computed once
+        per version of the diary, see ``_statuses``) and their ``recent`` latest check-ins,
+        newest first. Stores nothing."""
+        today = self.clock().astimezone().date()
         with self.store.read() as session:
             person = self.person_in(session, name, Role.PERSON)
             latest = repo.latest_assessment(session, person.id)
             start = latest.created_at.date() if latest is not None else None
-            if start is not None and also_since is not None:
-                start = min(start, also_since)
-            return person, latest, repo.entries(session, person.id, since=start)
+            key = (
+                person.id,
+                None if latest is None else latest.id,
+                repo.diary_version(session, person.id, start),
+                today,
+            )
+            with self._statuses_lock:
+                status = self._statuses.get(key)
+            entries = repo.entries(session, person.id, since=start) if status is None else []
+            latest_entries = repo.latest_entries(session, person.id, recent) if recent else []
+        if status is None:
+            status = self.current_status(latest, entries, today)
+            with self._statuses_lock:
+                self._statuses[key] = status
+                while len(self._statuses) > STATUS_CACHE_SIZE:
+                    self._statuses.popitem(last=False)
+        return person, latest, status, latest_entries
 
     def status(self, name: str) -> tuple[DiaryStatus, StoredEscalation | None]:
         """The diary's status for the current episode; a new escalation is stored as shown."""
-        today = self.clock().astimezone().date()
-        person, latest, entries = self.current(name)
-        status = self.current_status(latest, entries, today)
+        person, _, status, _ = self.episode_status(name)
         return status, self.record_escalation(person, status.escalation)
 
     def peek_status(self, name: str) -> DiaryStatus:
         """The diary's status for the current episode, storing nothing (for a clinician's
         view: an escalation is stored only when the person is shown it)."""
-        today = self.clock().astimezone().date()
-        _, latest, entries = self.current(name)
-        return self.current_status(latest, entries, today)
+        return self.episode_status(name)[2]
 
     def statuses(self) -> dict[str, DiaryStatus]:
         """Every person's current diary status, loaded in a few queries and computed, not

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from backstride.diary import DiaryStatus
@@ -161,13 +161,9 @@ class Today:
     def progress(self, name: str) -> ProgressView:
         """The diary's status (a new escalation is stored as shown) and recent check-ins."""
         today = self.today()
-        person, latest, entries = self.records.current(
-            name, also_since=today - timedelta(days=RECENT_CHECK_INS * 2)
-        )
-        status = self.records.current_status(latest, entries, today)
+        person, latest, status, recent = self.records.episode_status(name, recent=RECENT_CHECK_INS)
         new = self.records.record_escalation(person, status.escalation)
-        recent = tuple(reversed(entries[-RECENT_CHECK_INS:]))
-        return ProgressView(status, new, recent, latest is not None, today)
+        return ProgressView(status, new, tuple(recent), latest is not None, today)
 
     # -- downloads and content ---------------------------------------------------------
 
