@@ -59,9 +59,16 @@ docs: setup
 	$(BIN)/backstride rules --markdown > docs/reference/rules.md
 	$(BIN)/typer backstride.cli.main utils docs --name backstride --output docs/reference/cli.md
 
+# Figures, not tests (each prints what it measures). The web, load and durability runs take
+# several minutes each; the gait validation rewrites docs/validation/gait.md.
 bench: setup
 	$(BIN)/python bench/assess.py
 	$(BIN)/python bench/plan.py
+	$(BIN)/python bench/diary.py
+	$(BIN)/python bench/web.py
+	$(BIN)/python bench/load.py --database sqlite --workers 3
+	$(BIN)/python bench/durability.py --kills 30
+	$(BIN)/python bench/gait_validation.py
 
 audit: setup
 	$(BIN)/python -m tests.vignettes.audit
