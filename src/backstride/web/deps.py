@@ -46,11 +46,18 @@ def templates() -> Jinja2Templates:
     return engine
 
 
-def get_web(request: Request) -> Web:
+def web_of(request: Request) -> Web:
+    """What the app was built with (``app.state.web``)."""
     web: Web = request.app.state.web
     return web
 
 
+async def get_web(request: Request) -> Web:
+    return web_of(request)
+
+
+# Dependencies that do no I/O are ``async``: FastAPI runs plain ones in its thread pool,
+# and a hop there per dependency costs more than the work.
 WebApp = Annotated[Web, Depends(get_web)]
 
 
@@ -98,14 +105,14 @@ class LoginRequiredError(Exception):
         self.next_path = next_path
 
 
-def signed_in(request: Request, viewer: CurrentViewer) -> Person:
+async def signed_in(request: Request, viewer: CurrentViewer) -> Person:
     if viewer.person is None:
         raise LoginRequiredError(request.url.path)
     return viewer.person
 
 
 def _role(role: Role) -> Any:
-    def check(person: Annotated[Person, Depends(signed_in)]) -> Person:
+    async def check(person: Annotated[Person, Depends(signed_in)]) -> Person:
         if person.role is not role:
             raise HTTPException(status_code=403, detail=f"this page is for a {role.value}")
         return person
@@ -147,7 +154,7 @@ FormFields = Annotated[dict[str, str], Depends(form_fields)]
 CSRF_HEADER = "x-csrf-token"
 
 
-def check_csrf_header(request: Request, viewer: CurrentViewer, web: WebApp) -> None:
+async def check_csrf_header(request: Request, viewer: CurrentViewer, web: WebApp) -> None:
     """For a page's script that posts JSON: the same token, sent in the X-CSRF-Token header."""
     token = request.headers.get(CSRF_HEADER, "")
     if not web.signer.check_csrf(viewer.binding, token):
@@ -185,7 +192,7 @@ def api_user(
 ApiUser = Annotated[Person, Depends(api_user)]
 
 
-def api_person(person: ApiUser) -> Person:
+async def api_person(person: ApiUser) -> Person:
     if person.role is not Role.PERSON:
         raise HTTPException(status_code=403, detail="only people keeping a diary have one")
     return person
@@ -211,7 +218,7 @@ def render(
 ) -> HTMLResponse:
     """A page, with what every page shows: who is signed in, the CSRF token for its forms,
     the emergency note, open escalations and the demo label."""
-    web = get_web(request)
+    web = web_of(request)
     viewer = get_viewer(request, web)
     page = {
         "viewer": viewer,

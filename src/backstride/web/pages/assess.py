@@ -28,9 +28,9 @@ from backstride.web.deps import (
     FormFields,
     Web,
     WebApp,
-    get_web,
     render,
     set_cookie,
+    web_of,
 )
 from backstride.web.security import DRAFT_COOKIE
 
@@ -177,7 +177,7 @@ def _wizard(request: Request) -> Wizard:
     """Built once per app (the content does not change while it runs)."""
     state = request.app.state
     if not hasattr(state, "wizard"):
-        state.wizard = Wizard(get_web(request))
+        state.wizard = Wizard(web_of(request))
     wizard: Wizard = state.wizard
     return wizard
 
