@@ -5,8 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from backstride.domain.programme import ProgrammeContent
+from backstride.domain.programme import Dose, ProgrammeContent
 from backstride.programme.model import PLAN_CONTRACT_VERSION, Programme, WalkingPlan
+
+
+def dose_to_contract(dose: Dose) -> dict[str, Any]:
+    """A dose as the plan contract writes it (docs/reference/plan.md)."""
+    return {
+        "sets": dose.sets,
+        "reps": dose.reps,
+        "hold_s": dose.hold_s,
+        "rest_s": dose.rest_s,
+        "times_per_day": dose.times_per_day,
+        "per_side": dose.per_side,
+    }
 
 
 def plan_to_contract(
@@ -26,14 +38,7 @@ def plan_to_contract(
                 "id": planned.exercise_id,
                 "name": planned.name,
                 "category": planned.category.value,
-                "dose": {
-                    "sets": dose.sets,
-                    "reps": dose.reps,
-                    "hold_s": dose.hold_s,
-                    "rest_s": dose.rest_s,
-                    "times_per_day": dose.times_per_day,
-                    "per_side": dose.per_side,
-                },
+                "dose": dose_to_contract(dose),
                 "minutes_per_day": round(planned.minutes_per_day, 1),
                 "illustration": illustration(planned.exercise_id),
                 "why": planned.why,

@@ -73,6 +73,7 @@ from backstride.persistence import accounts as accounts_repo
 from backstride.persistence import caseload as caseload_repo
 from backstride.persistence import repositories as repo
 from backstride.persistence.accounts import AuditEvent
+from backstride.programme.contract import dose_to_contract
 from backstride.services.accounts import Accounts
 from backstride.services.records import Records, paused_gc
 
@@ -556,7 +557,7 @@ class Clinic:
     def _item(self, exercise: Exercise, patterns: set[str]) -> dict[str, Any]:
         """A library exercise as a stored plan item, at the library's starting dose (the
         clinician adjusts it from there)."""
-        dose = _dose_json(exercise.dose)
+        dose = dose_to_contract(exercise.dose)
         notes = [f"{n.how} {n.why}".strip() for n in exercise.modified_for if n.pattern in patterns]
         return {
             "id": exercise.id,
@@ -626,17 +627,6 @@ def _index(items: list[dict[str, Any]], exercise_id: str) -> int:
         if item["id"] == exercise_id:
             return index
     raise ContractError((FieldError("exercise_id", "is not in this person's programme"),))
-
-
-def _dose_json(dose: Dose) -> dict[str, Any]:
-    return {
-        "sets": dose.sets,
-        "reps": dose.reps,
-        "hold_s": dose.hold_s,
-        "rest_s": dose.rest_s,
-        "times_per_day": dose.times_per_day,
-        "per_side": dose.per_side,
-    }
 
 
 def _minutes(dose: Mapping[str, Any], rep_s: int) -> float:

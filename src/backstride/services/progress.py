@@ -22,6 +22,7 @@ from backstride.domain.diary import DiaryEntry, Role
 from backstride.domain.expressions import Value
 from backstride.domain.programme import Category, Dose
 from backstride.persistence import repositories as repo
+from backstride.programme.contract import dose_to_contract
 from backstride.programme.model import Interval, PlannedExercise, WalkingPlan, WalkingWeek
 from backstride.programme.progression import adjust_exercise, adjust_walking
 from backstride.services.records import Records
@@ -140,8 +141,8 @@ class Progress:
             "id": planned.exercise_id,
             "name": planned.name,
             "category": planned.category.value,
-            "dose": _dose_json(d),
-            "start_dose": _dose_json(s),
+            "dose": dose_to_contract(d),
+            "start_dose": dose_to_contract(s),
         }
 
     @staticmethod
@@ -178,14 +179,3 @@ def _dose(data: dict[str, Any], rep_s: int) -> Dose:
         data["per_side"],
         rep_s,
     )
-
-
-def _dose_json(dose: Dose) -> dict[str, Any]:
-    return {
-        "sets": dose.sets,
-        "reps": dose.reps,
-        "hold_s": dose.hold_s,
-        "rest_s": dose.rest_s,
-        "times_per_day": dose.times_per_day,
-        "per_side": dose.per_side,
-    }
