@@ -26,13 +26,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
-import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,11 +38,13 @@ from pathlib import Path
 from types import ModuleType
 
 import httpx
-from sqlalchemy import create_engine, text
 
 from backstride.services.accounts import Accounts
 from backstride.services.settings import Settings
 from backstride.services.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.postgres import admin_url, temporary_database
 
 GOAL_P95_MS = 100.0
 PASSWORD = "load-test password 1"  # noqa: S105 (throwaway bench accounts)
@@ -175,23 +175,10 @@ def database(kind: str, url: str | None) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{Path(tmp) / 'load.db'}"
         return
-    host = os.environ.get("PGHOST")
-    if not host:
+    if admin_url() is None:
         raise SystemExit("--database postgresql: run under pg_virtualenv (PGHOST is not set)")
-    admin_url = (
-        f"postgresql+psycopg://{os.environ.get('PGUSER', 'postgres')}:"
-        f"{os.environ.get('PGPASSWORD', '')}@{host}:{os.environ.get('PGPORT', '5432')}/postgres"
-    )
-    name = f"bs_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database("bs_load") as created:
+        yield created
 
 
 def report(results: Results) -> None:

@@ -8,28 +8,17 @@ there a missing server fails the run instead of skipping.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from backstride.services.assessments import default_service
 from backstride.services.records import Records
 from backstride.services.settings import Settings
 from backstride.services.store import Store
-
-
-def _postgres_admin_url() -> str | None:
-    host = os.environ.get("PGHOST")
-    if not host:
-        return None
-    user = os.environ.get("PGUSER", "postgres")
-    password = os.environ.get("PGPASSWORD", "")
-    port = os.environ.get("PGPORT", "5432")
-    return f"postgresql+psycopg://{user}:{password}@{host}:{port}/postgres"
+from tests.postgres import admin_url, temporary_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -37,21 +26,23 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
-    admin_url = _postgres_admin_url()
-    if admin_url is None:
+    if admin_url() is None:
         if os.environ.get("BACKSTRIDE_REQUIRE_POSTGRES") == "1":
             pytest.fail("PostgreSQL is required here but PGHOST is not set")
         pytest.skip("PostgreSQL runs under `make test` (pg_virtualenv)")
-    name = f"bs_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second database of the same kind as ``database_url`` (for restores): not created
+    yet (SQLite) or empty (PostgreSQL)."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'restored.db'}"
+        return
+    with temporary_database("bs_fresh") as url:
+        yield url
 
 
 class Clock:

@@ -11,21 +11,17 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event
 
 from backstride.persistence.tables import Base
 from backstride.services.assessments import default_service
 from backstride.services.records import Records
 from backstride.services.settings import Settings
 from backstride.services.store import Store
-from tests.persistence.conftest import _postgres_admin_url
 from tests.persistence.test_durability import (
     _prepare,
     assert_exact,
@@ -35,26 +31,6 @@ from tests.persistence.test_durability import (
 from tests.persistence.writer import ROOT, START, Writer, person_for
 
 EXAMPLES = ROOT / "examples"
-
-
-@pytest.fixture
-def fresh_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second, empty database of the same kind as ``database_url``."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    admin_url = _postgres_admin_url()
-    assert admin_url is not None
-    name = f"bs_restore_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _assessed(url: str, person: str) -> None:
