@@ -21,6 +21,7 @@ from backstride.services.container import Services
 from backstride.services.settings import Settings
 from backstride.web.app import create_app
 from backstride.web.config import WebConfig
+from tests.persistence.conftest import Clock
 
 SECRET = "test-secret-" + "x" * 40
 PASSWORD = "correct horse battery"  # noqa: S105 (test accounts)
@@ -30,16 +31,6 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def cheap_hasher() -> PasswordHash:
     """Still argon2id, with tiny costs so tests stay fast."""
     return PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

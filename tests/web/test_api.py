@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -81,40 +75,6 @@ def test_the_openapi_schema_documents_the_api(client: TestClient) -> None:
 def test_no_page_loads_scripts_from_elsewhere(client: TestClient) -> None:
     assert client.get("/docs").status_code == 404
     assert client.get("/redoc").status_code == 404
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def test_backstride_serve_answers_on_loopback(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'served.db'}"
-    port = _free_port()
-    exe = Path(sys.executable).with_name("backstride")
-    server = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
-        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env={**os.environ, "BACKSTRIDE_SECRET_KEY": "s" * 40, "BACKSTRIDE_DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/api/v1/health", timeout=2
-                ) as response:
-                    assert json.loads(response.read())["status"] == "ok"
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 #: Every operation of the API and the answers its schema must document.

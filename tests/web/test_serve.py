@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,57 +52,62 @@ def certificate(tmp_path: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def test_serve_over_https_sends_hsts_and_secure_cookies(
-    tmp_path: Path, certificate: tuple[Path, Path]
-) -> None:
-    cert, key = certificate
+@contextmanager
+def served(tmp_path: Path, *options: str) -> Iterator[int]:
+    """`backstride serve` on a free loopback port with its own SQLite file; the port."""
     port = _free_port()
     exe = Path(sys.executable).with_name("backstride")
     env = {
         **os.environ,
         "BACKSTRIDE_SECRET_KEY": "s" * 40,
-        "BACKSTRIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'tls.db'}",
+        "BACKSTRIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
     }
     server = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
-        [
-            str(exe),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--ssl-certfile",
-            str(cert),
-            "--ssl-keyfile",
-            str(key),
-        ],
+        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    try:
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def wait_for_health(url: str, context: ssl.SSLContext | None = None) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(  # noqa: S310 (http(s) to our own test server)
+                f"{url}/api/v1/health", timeout=2, context=context
+            ) as answer:
+                assert json.loads(answer.read())["status"] == "ok"
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_backstride_serve_answers_on_loopback(tmp_path: Path) -> None:
+    with served(tmp_path) as port:
+        wait_for_health(f"http://127.0.0.1:{port}")
+
+
+def test_serve_over_https_sends_hsts_and_secure_cookies(
+    tmp_path: Path, certificate: tuple[Path, Path]
+) -> None:
+    cert, key = certificate
     context = ssl.create_default_context(cafile=str(cert))
     context.check_hostname = False
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(
-                    f"https://127.0.0.1:{port}/api/v1/health", timeout=2, context=context
-                ) as response:
-                    assert json.loads(response.read())["status"] == "ok"
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.3)
+    with served(tmp_path, "--ssl-certfile", str(cert), "--ssl-keyfile", str(key)) as port:
+        wait_for_health(f"https://127.0.0.1:{port}", context)
         with urllib.request.urlopen(
             f"https://127.0.0.1:{port}/login", timeout=5, context=context
         ) as page:
             assert "max-age" in page.headers["strict-transport-security"]
             assert "secure" in page.headers["set-cookie"].lower()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_half_a_certificate_is_refused(tmp_path: Path, certificate: tuple[Path, Path]) -> None:
