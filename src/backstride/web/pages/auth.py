@@ -45,6 +45,16 @@ def start_session(web: Web, person: Person, response: Response, old_token: str |
     set_cookie(response, web, SESSION_COOKIE, token, max_age=max_age)
 
 
+def signed_in_now(
+    request: Request, web: Web, person: Person, response: Response, old_token: str | None
+) -> Response:
+    """After sign-up or sign-in: a new session, and a finished anonymous assessment kept."""
+    start_session(web, person, response, old_token)
+    if keep_draft_assessment(request, web, person):
+        response.delete_cookie(DRAFT_COOKIE, path="/")
+    return response
+
+
 @router.get("/signup", response_class=HTMLResponse)
 def signup_form(request: Request, viewer: CurrentViewer) -> Response:
     if viewer.person is not None:
@@ -86,11 +96,8 @@ def signup(
             },
             status_code=422,
         )
-    response = RedirectResponse("/programme", status_code=303)
-    start_session(web, person, response, viewer.session_token)
-    if keep_draft_assessment(request, web, person):
-        response.delete_cookie(DRAFT_COOKIE, path="/")
-    return response
+    redirect = RedirectResponse("/programme", status_code=303)
+    return signed_in_now(request, web, person, redirect, viewer.session_token)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -141,10 +148,7 @@ def login(
         response.headers["retry-after"] = str(exc.retry_after_s)
         return response
     redirect = RedirectResponse(safe_next(next, home_for(person)), status_code=303)
-    start_session(web, person, redirect, viewer.session_token)
-    if person.role is Role.PERSON and keep_draft_assessment(request, web, person):
-        redirect.delete_cookie(DRAFT_COOKIE, path="/")
-    return redirect
+    return signed_in_now(request, web, person, redirect, viewer.session_token)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
