@@ -67,3 +67,9 @@ def walking_tests(session: Session, person_id: int) -> list[StoredWalkingTest]:
         .order_by(WalkingTestRow.recorded_at, WalkingTestRow.id)
     )
     return [_stored(r) for r in session.scalars(query)]
+
+
+def walking_test(session: Session, person_id: int, test_id: int) -> StoredWalkingTest | None:
+    """One of the person's tests (None for another person's or an unknown id)."""
+    row = session.get(WalkingTestRow, test_id)
+    return None if row is None or row.person_id != person_id else _stored(row)

@@ -132,3 +132,9 @@ class WalkingTests:
         with self.records.store.read() as session:
             person = self.records.person_in(session, name, Role.PERSON)
             return repo.walking_tests(session, person.id)
+
+    def test(self, name: str, test_id: int) -> StoredWalkingTest | None:
+        """One of ``name``'s tests, or None (another person's tests are not found)."""
+        with self.records.store.read() as session:
+            person = self.records.person_in(session, name, Role.PERSON)
+            return repo.walking_test(session, person.id, test_id)

@@ -65,8 +65,7 @@ def walk_test(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
 
 @router.get("/walk-test/{test_id}", response_class=HTMLResponse)
 def walk_test_result(request: Request, web: WebApp, user: PersonUser, test_id: int) -> HTMLResponse:
-    tests = {t.id: t for t in WalkingTests(web.services.records).tests(user.name)}
-    test = tests.get(test_id)
+    test = WalkingTests(web.services.records).test(user.name, test_id)
     if test is None:
         raise HTTPException(status_code=404, detail="There is no walking test with that number.")
     return render(
