@@ -100,9 +100,10 @@ class Wizard:
         when = question.ask_when
         if when is None:
             return True
-        if not when.keys() <= asked and when.evaluate(answers) is None:
+        applies = when.evaluate(answers)
+        if applies is None and not when.keys() <= asked:
             return False  # its parent is not asked yet: wait for it
-        return when.evaluate(answers) is not False
+        return applies is not False
 
     def step(self, draft: dict[str, Any], section_id: str) -> Step | None:
         index = next((i for i, s in enumerate(self.sections) if s.id == section_id), None)
