@@ -309,6 +309,15 @@ def serve(
         ),
     ] = False,
     workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes.")] = 1,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Threads per worker that run requests (BACKSTRIDE_THREADS). By default 1 on "
+            "SQLite, which takes one writer at a time, and 4 on PostgreSQL.",
+        ),
+    ] = None,
     ssl_certfile: Annotated[
         Path | None,
         typer.Option(
@@ -336,6 +345,8 @@ def serve(
 
     if demo:
         os.environ["BACKSTRIDE_DEMO"] = "1"
+    if threads is not None:
+        os.environ["BACKSTRIDE_THREADS"] = str(threads)  # read by every worker's app
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise fail(EXIT_CONTRACT, "--ssl-certfile and --ssl-keyfile go together")
     if ssl_certfile is not None:

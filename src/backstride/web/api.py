@@ -23,7 +23,14 @@ from backstride.domain.diary import Person, Role
 from backstride.services.accounts import SignInError, TooManyAttemptsError
 from backstride.services.assessments import AssessmentService
 from backstride.services.records import EntryLockedError
-from backstride.web.deps import ApiPerson, ApiUser, WebApp, bearer, client_address
+from backstride.web.deps import (
+    ApiPerson,
+    ApiUser,
+    WebApp,
+    bearer,
+    client_address,
+    slow_lane,
+)
 from backstride.web.schemas import (
     FORBIDDEN,
     INVALID,
@@ -42,7 +49,7 @@ from backstride.web.schemas import (
 )
 
 
-def no_store(response: Response) -> None:
+async def no_store(response: Response) -> None:
     """API answers carry health data: never cached."""
     response.headers["cache-control"] = "no-store"
 
@@ -54,7 +61,7 @@ STORED_HEADER = "X-Stored-Assessment-Id"
 NO_STORE = {"cache-control": "no-store"}
 
 
-def assessments(web: WebApp) -> AssessmentService:
+async def assessments(web: WebApp) -> AssessmentService:
     """The assessment service the app was built with."""
     return web.services.assessments
 
@@ -106,6 +113,7 @@ def health(service: Assessments) -> Health:
         **UNREADABLE,
     },
 )
+@slow_lane
 def token(web: WebApp, request: Request, body: TokenRequest) -> Token:
     """A bearer token for the API (it lasts ``expires_in`` seconds). Wrong names and wrong
     passwords get the same answer; repeated failures are refused for a while (429)."""
@@ -276,6 +284,7 @@ def current_plan(web: WebApp, person: ApiPerson) -> PlanOut:
         **FORBIDDEN,
     },
 )
+@slow_lane
 def export_fhir(web: WebApp, person: ApiPerson) -> JSONResponse:
     """Everything stored about you as a FHIR R4 Bundle."""
     bundle = web.services.reports.fhir_bundle(person.name)
@@ -292,6 +301,7 @@ def export_fhir(web: WebApp, person: ApiPerson) -> JSONResponse:
         **FORBIDDEN,
     },
 )
+@slow_lane
 def export_csv(web: WebApp, person: ApiPerson) -> Response:
     """Your diary as CSV (one row a day)."""
     return Response(
@@ -312,6 +322,7 @@ def export_csv(web: WebApp, person: ApiPerson) -> Response:
         404: {"model": Problem, "description": "no stored assessment yet"},
     },
 )
+@slow_lane
 def export_report(web: WebApp, person: ApiPerson) -> Response:
     """The summary to take to a doctor (PDF). Needs a stored assessment."""
     try:

@@ -19,7 +19,7 @@ from backstride import __version__
 from backstride.services.container import Services
 from backstride.web import api
 from backstride.web.config import WebConfig
-from backstride.web.deps import LoginRequiredError, Web, render, templates
+from backstride.web.deps import LoginRequiredError, Web, render, size_thread_pool, templates
 from backstride.web.pages import account, assess, auth, clinician, person, public, walk_test
 from backstride.web.security import SecurityHeaders, Signer
 
@@ -43,6 +43,7 @@ def create_app(config: WebConfig | None = None, services: Services | None = None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        size_thread_pool(config)
         yield
         if owned:
             services.close()

@@ -6,10 +6,14 @@ and gets the person, or the visitor is sent to sign in (pages) or answered 401 (
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec, TypeVar
 
+from anyio import CapacityLimiter, to_thread
+from anyio.lowlevel import RunVar
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -37,6 +41,42 @@ class Web:
     signer: Signer
     templates: Jinja2Templates
     emergency_number: str = "112"
+
+
+#: Threads for slow work (password hashing, PDFs, exports), beside the routes' own pool: with
+#: one thread there (``WebConfig.thread_count``), a PDF must not hold every page up.
+SLOW_LANE_THREADS = 2
+_slow_lane: RunVar[CapacityLimiter] = RunVar("backstride_slow_lane")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def slow_lane_limiter() -> CapacityLimiter:
+    """The slow lane of the running event loop (made on first use, like anyio's own pool)."""
+    try:
+        return _slow_lane.get()
+    except LookupError:
+        limiter = CapacityLimiter(SLOW_LANE_THREADS)
+        _slow_lane.set(limiter)
+        return limiter
+
+
+def slow_lane(route: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """A plain route that runs in the slow lane instead of the routes' pool (FastAPI sees the
+    route's own parameters: ``functools.wraps``)."""
+
+    @functools.wraps(route)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        work = functools.partial(route, *args, **kwargs)
+        return await to_thread.run_sync(work, limiter=slow_lane_limiter())
+
+    return run
+
+
+def size_thread_pool(config: WebConfig) -> None:
+    """Give the running event loop's route pool ``config.thread_count`` threads."""
+    to_thread.current_default_thread_limiter().total_tokens = config.thread_count
 
 
 def templates() -> Jinja2Templates:

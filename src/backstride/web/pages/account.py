@@ -21,6 +21,7 @@ from backstride.web.deps import (
     WebApp,
     client_address,
     render,
+    slow_lane,
 )
 from backstride.web.pages.auth import start_session
 from backstride.web.security import SESSION_COOKIE
@@ -77,6 +78,7 @@ def invite(request: Request, web: WebApp, user: ClinicianUser) -> HTMLResponse:
 
 
 @router.post("/account/password", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@slow_lane
 def change_password(
     request: Request,
     web: WebApp,
@@ -107,6 +109,7 @@ def change_password(
 
 
 @router.get("/account/export.json")
+@slow_lane
 def export(web: WebApp, user: PersonUser) -> Response:
     """Everything stored about the person: a FHIR R4B bundle (diary, assessments, plan)."""
     bundle = web.services.reports.fhir_bundle(user.name)
@@ -121,6 +124,7 @@ def export(web: WebApp, user: PersonUser) -> Response:
 
 
 @router.post("/account/delete", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@slow_lane
 def delete(
     request: Request,
     web: WebApp,

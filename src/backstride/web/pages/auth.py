@@ -18,6 +18,7 @@ from backstride.web.deps import (
     client_address,
     render,
     set_cookie,
+    slow_lane,
 )
 from backstride.web.pages.assess import keep_draft_assessment
 from backstride.web.security import DRAFT_COOKIE, SESSION_COOKIE
@@ -67,6 +68,7 @@ def signup_form(request: Request, viewer: CurrentViewer) -> Response:
 
 
 @router.post("/signup", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@slow_lane
 def signup(
     request: Request,
     web: WebApp,
@@ -110,6 +112,7 @@ def login_form(request: Request, viewer: CurrentViewer, next: str | None = None)
 
 
 @router.post("/login", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@slow_lane
 def login(
     request: Request,
     web: WebApp,
@@ -170,6 +173,7 @@ def reset_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/reset", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@slow_lane
 def reset(
     request: Request,
     web: WebApp,

@@ -19,7 +19,15 @@ from backstride.diary.model import Direction, Point
 from backstride.domain.answers import ContractError
 from backstride.domain.diary import Person
 from backstride.services.today import CheckinView, Today, dose_text, intervals_text
-from backstride.web.deps import CsrfChecked, FormFields, PersonUser, Web, WebApp, render
+from backstride.web.deps import (
+    CsrfChecked,
+    FormFields,
+    PersonUser,
+    Web,
+    WebApp,
+    render,
+    slow_lane,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -457,6 +465,7 @@ def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
 
 
 @router.get("/report.pdf")
+@slow_lane
 def report(request: Request, web: WebApp, user: PersonUser) -> Response:
     """The doctor summary. It needs an assessment to summarise."""
     try:
