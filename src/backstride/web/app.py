@@ -4,6 +4,7 @@ the environment (``BACKSTRIDE_DATABASE_URL``, ``BACKSTRIDE_SECRET_KEY``, ``BACKS
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,6 +45,11 @@ def create_app(config: WebConfig | None = None, services: Services | None = None
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         size_thread_pool(config)
+        # Everything built so far (modules, content, templates, the engine) lives as long as
+        # the process: out of the collector's sight, a full collection scans only what
+        # requests made. bench/web.py saw full collections of 110-160 ms stall every request
+        # in flight without this, and the p95 of each page fall by a third to a half with it.
+        gc.freeze()
         yield
         if owned:
             services.close()

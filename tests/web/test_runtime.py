@@ -1,9 +1,11 @@
-"""How many requests run at once: the routes' thread pool is sized for the database, and slow
-work (password hashing, PDFs, exports) runs in its own lane, so it never waits for, or holds,
-the pool that every page needs."""
+"""How the app runs requests: the routes' thread pool is sized for the database; slow work
+(password hashing, PDFs, exports) runs in its own lane, so it never waits for, or holds, the
+pool that every page needs; and what the app built at start is kept out of the collector's
+full scans."""
 
 from __future__ import annotations
 
+import gc
 import inspect
 import threading
 from dataclasses import replace
@@ -115,3 +117,15 @@ def test_slow_lane_makes_a_coroutine_that_runs_the_route_in_a_worker_thread() ->
     (value, worker), loop_thread = anyio.run(call)
     assert value == 42
     assert worker != loop_thread
+
+
+def test_the_app_moves_what_it_built_out_of_the_collectors_sight(
+    config: WebConfig, services: Services
+) -> None:
+    gc.unfreeze()
+    try:
+        assert gc.get_freeze_count() == 0
+        with TestClient(create_app(config, services)):
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
