@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from backstride.domain.answers import ContractError
 from backstride.domain.urgency import Urgency
 from backstride.services.records import Records, paused_gc
 from tests.persistence.conftest import Clock
@@ -140,15 +141,44 @@ def test_pausing_the_collector_always_restores_it() -> None:
 def test_a_status_is_computed_once_per_version_of_the_diary(records: Records, clock: Clock) -> None:
     _assessed(records)
     records.add_entry("ann", entry(clock.now.date(), pain_now=3, pain_walking=3))
-    first = records.episode_status("ann")[2]
-    assert records.episode_status("ann")[2] is first, "unchanged diary: the same status"
+    first = records.episode_status("ann").status
+    assert records.episode_status("ann").status is first, "unchanged diary: the same status"
     clock.now += timedelta(minutes=5)
     records.add_entry("ann", entry(clock.now.date(), pain_now=7, pain_walking=7))
-    changed = records.episode_status("ann")[2]
+    changed = records.episode_status("ann").status
     assert changed is not first, "today's check-in changed: computed again"
     assert changed.trend.pain.latest == 7
     clock.now += timedelta(days=1)
-    tomorrow = records.episode_status("ann")[2]
+    tomorrow = records.episode_status("ann").status
     assert tomorrow is not changed, "a new day can bring reminders: computed again"
     records.add_entry("ann", entry(clock.now.date(), red_flag=True))
-    assert records.episode_status("ann")[2].escalation.level is not None
+    assert records.episode_status("ann").status.escalation.level is not None
+
+
+def test_an_episode_is_read_in_one_go_by_name_or_by_person(records: Records, clock: Clock) -> None:
+    records.add_user("ann", "person")
+    empty = records.episode_status("ann", recent=3)
+    assert (empty.has_assessment, empty.recent, empty.stored) == (False, [], frozenset())
+    answers = json.loads((EXAMPLES / "acute-strain.json").read_text(encoding="utf-8"))
+    result = records.assessments.assess(answers)
+    records.store_assessment("ann", answers, result)
+    _days(records, clock, [6] * 9)
+    ann = records.user("ann")
+    by_name, by_person = records.episode_status("ann", recent=3), records.episode_status(ann)
+    assert by_name.person == by_person.person == ann
+    assert by_name.has_assessment
+    assert [e.pain_now for e in by_name.recent] == [6, 6, 6]
+    assert by_name.recent[0].day == clock.now.date(), "newest first"
+    assert by_person.status is by_name.status, "the same version of the diary: computed once"
+    status, stored = records.status(ann)
+    assert stored is not None
+    assert records.episode_status(ann).stored == {records.fingerprint(status.escalation)}
+    assert records.status(ann)[1] is None, "shown once"
+    assert records.open_escalations(ann) == records.open_escalations("ann") == [stored]
+    records.add_user("dr-lee", "clinician")
+    with pytest.raises(ContractError, match="is not a person"):
+        records.episode_status(records.user("dr-lee"))
+    later = records.store_assessment("ann", answers, result)
+    again = records.episode_status(ann)
+    assert again.status is not status, "a new assessment starts a new episode"
+    assert later.created_at.date() == clock.now.date()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from backstride.domain.diary import Person, Role
@@ -17,6 +17,7 @@ from backstride.persistence.tables import (
     LoginFailureRow,
     OneTimeCodeRow,
     PersonRow,
+    UTCDateTime,
 )
 
 
@@ -74,18 +75,28 @@ def add_session(
     session.add(row)
 
 
-def session_person(session: Session, token_hash: str, kind: str, now: datetime) -> Person | None:
-    query = (
-        select(PersonRow)
-        .join(AuthSessionRow, AuthSessionRow.person_id == PersonRow.id)
-        .where(
-            AuthSessionRow.token_hash == token_hash,
-            AuthSessionRow.kind == kind,
-            AuthSessionRow.expires_at > now,
-        )
+#: Every request asks who its session is: one plain statement (a ``select()`` costs more to
+#: build and look up in SQLAlchemy's cache than the database takes to answer it).
+_SESSION_PERSON = (
+    text(
+        "SELECT people.id, people.name, people.role, people.created_at FROM auth_sessions "
+        "JOIN people ON people.id = auth_sessions.person_id "
+        "WHERE auth_sessions.token_hash = :token_hash AND auth_sessions.kind = :kind "
+        "AND auth_sessions.expires_at > :now"
     )
-    row = session.scalars(query).one_or_none()
-    return None if row is None else _person(row)
+    .bindparams(bindparam("now", type_=UTCDateTime()))
+    .columns(created_at=UTCDateTime())
+)
+
+
+def session_person(session: Session, token_hash: str, kind: str, now: datetime) -> Person | None:
+    found = session.execute(
+        _SESSION_PERSON, {"token_hash": token_hash, "kind": kind, "now": now}
+    ).one_or_none()
+    if found is None:
+        return None
+    person_id, name, role, created_at = found
+    return Person(person_id, name, Role(role), created_at)
 
 
 def delete_session(session: Session, token_hash: str) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, TextClause, bindparam, func, select, text
+from sqlalchemy import JSON, Date, TextClause, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from backstride.domain.diary import (
@@ -30,6 +30,7 @@ from backstride.persistence.tables import (
     PersonRow,
     PlanAdjustmentRow,
     PlanRow,
+    UTCDateTime,
 )
 
 
@@ -104,6 +105,18 @@ def latest_assessment(session: Session, person_id: int) -> StoredAssessment | No
     query = select(AssessmentRow).where(AssessmentRow.person_id == person_id)
     row = session.scalars(query.order_by(AssessmentRow.id.desc()).limit(1)).first()
     return None if row is None else _assessment(row)
+
+
+_LATEST_ASSESSMENT_HEAD = text(
+    "SELECT id, created_at FROM assessments WHERE person_id = :person ORDER BY id DESC LIMIT 1"
+).columns(created_at=UTCDateTime())
+
+
+def latest_assessment_head(session: Session, person_id: int) -> tuple[int, datetime] | None:
+    """The id and time of the person's latest assessment (what a diary's episode starts from),
+    without reading its answers and result."""
+    row = session.execute(_LATEST_ASSESSMENT_HEAD, {"person": person_id}).first()
+    return None if row is None else (row[0], row[1])
 
 
 def add_plan(
@@ -283,17 +296,21 @@ def latest_entries(session: Session, person_id: int, count: int) -> list[DiaryEn
     return _entries(rows).get(person_id, [])
 
 
+_DIARY_VERSION = "SELECT count(id), max(id), max(updated_at) FROM diary_entries WHERE {where}"
+_DIARY_VERSION_ALL = text(_DIARY_VERSION.format(where="person_id = :person"))
+_DIARY_VERSION_SINCE = text(
+    _DIARY_VERSION.format(where="person_id = :person AND day >= :since")
+).bindparams(bindparam("since", type_=Date))
+
+
 def diary_version(session: Session, person_id: int, since: date | None) -> tuple[Any, ...]:
     """What identifies the content of a person's check-ins from ``since`` on: their number,
-    the newest row and the last change (a check-in is changed in place on its own day)."""
-    query = select(
-        func.count(DiaryEntryRow.id),
-        func.max(DiaryEntryRow.id),
-        func.max(DiaryEntryRow.updated_at),
-    ).where(DiaryEntryRow.person_id == person_id)
-    if since is not None:
-        query = query.where(DiaryEntryRow.day >= since)
-    return tuple(session.execute(query).one())
+    the newest row and the last change (a check-in is changed in place on its own day).
+    Compared only with itself, so the database's own representation is kept."""
+    if since is None:
+        return tuple(session.execute(_DIARY_VERSION_ALL, {"person": person_id}).one())
+    query, params = _DIARY_VERSION_SINCE, {"person": person_id, "since": since}
+    return tuple(session.execute(query, params).one())
 
 
 def all_entries(session: Session) -> dict[int, list[DiaryEntry]]:
@@ -329,7 +346,8 @@ def _reasons_json(reasons: Sequence[EscalationReason]) -> dict[str, Any]:
     }
 
 
-def _escalation(row: EscalationRow) -> StoredEscalation:
+def _escalation(row: Any) -> StoredEscalation:
+    """From an ``EscalationRow`` or a plain row with its columns."""
     reasons = tuple(
         EscalationReason(
             r["rule"],
@@ -378,17 +396,26 @@ def escalations(session: Session, person_id: int) -> list[StoredEscalation]:
     return [_escalation(r) for r in session.scalars(query.order_by(EscalationRow.id))]
 
 
+_OPEN_ESCALATIONS = text(
+    "SELECT id, person_id, level, reasons, created_at, shown_at, acknowledged_at "
+    "FROM escalations WHERE person_id = :person AND acknowledged_at IS NULL ORDER BY id"
+).columns(
+    reasons=JSON(),
+    created_at=UTCDateTime(),
+    shown_at=UTCDateTime(),
+    acknowledged_at=UTCDateTime(),
+)
+_FINGERPRINTS = text("SELECT fingerprint FROM escalations WHERE person_id = :person")
+
+
 def open_escalations(session: Session, person_id: int) -> list[StoredEscalation]:
-    query = select(EscalationRow).where(
-        EscalationRow.person_id == person_id, EscalationRow.acknowledged_at.is_(None)
-    )
-    return [_escalation(r) for r in session.scalars(query.order_by(EscalationRow.id))]
+    """Escalations shown and not acknowledged (every page of the person asks)."""
+    return [_escalation(r) for r in session.execute(_OPEN_ESCALATIONS, {"person": person_id})]
 
 
-def escalation_fingerprints(session: Session, person_id: int) -> set[str]:
+def escalation_fingerprints(session: Session, person_id: int) -> frozenset[str]:
     """Every escalation ever stored for the person, open or acknowledged."""
-    query = select(EscalationRow.fingerprint).where(EscalationRow.person_id == person_id)
-    return set(session.scalars(query))
+    return frozenset(session.scalars(_FINGERPRINTS, {"person": person_id}))
 
 
 def acknowledge_all(session: Session, person_id: int, now: datetime) -> int:

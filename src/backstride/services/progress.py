@@ -25,7 +25,7 @@ from backstride.persistence import repositories as repo
 from backstride.programme.contract import dose_to_contract
 from backstride.programme.model import Interval, PlannedExercise, WalkingPlan, WalkingWeek
 from backstride.programme.progression import adjust_exercise, adjust_walking
-from backstride.services.records import Records
+from backstride.services.records import Records, Who
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +63,12 @@ class Progress:
         self.records = records
         self.content = records.assessments.content.programme
 
-    def adjust_last_week(self, name: str) -> WeekResult:
+    def adjust_last_week(self, who: Who) -> WeekResult:
         today = self.records.clock().astimezone().date()
         week_start = today - timedelta(days=today.weekday() + 7)
         week_end = week_start + timedelta(days=6)
         with self.records.store.transaction() as session:
-            person = self.records.person_in(session, name, Role.PERSON)
+            person = self.records.person_in(session, who, Role.PERSON)
             stored = repo.current_plan(session, person.id)
             if stored is None:
                 raise ContractError((FieldError("user", "has no stored plan yet"),))

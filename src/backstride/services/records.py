@@ -10,8 +10,9 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -48,6 +49,10 @@ CHECKIN_RED_FLAG_KEYS = (
 )
 MAX_NOTE_CHARS = 2000
 STATUS_CACHE_SIZE = 4096  # people whose diary status one process keeps
+
+#: A user: by name (the command line), or the ``Person`` already looked up (a signed-in web or
+#: API user), which saves the service a query.
+Who = str | Person
 
 
 @contextmanager
@@ -128,6 +133,19 @@ def validate_entry(raw: dict[str, Any], today: date) -> DiaryEntry:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """A person's current episode as one read saw it."""
+
+    person: Person
+    has_assessment: bool
+    status: DiaryStatus
+    #: The latest check-ins, newest first (as many as asked for).
+    recent: list[DiaryEntry]
+    #: The fingerprints of every escalation stored for the person (``record_escalation``).
+    stored: frozenset[str]
+
+
 class Records:
     """The stored side of Backstride."""
 
@@ -164,8 +182,10 @@ class Records:
             return self.person_in(session, name)
 
     @staticmethod
-    def person_in(session: Any, name: str, role: Role | None = None) -> Person:
-        person = repo.find_person(session, name)
+    def person_in(session: Any, who: Who, role: Role | None = None) -> Person:
+        """The user ``who`` names; a ``Person`` the caller already looked up (the signed-in
+        user of a request) is taken as it is, saving a query."""
+        person = who if isinstance(who, Person) else repo.find_person(session, who)
         if person is None:
             raise ContractError((FieldError("user", "no such user"),))
         if role is not None and person.role is not role:
@@ -186,10 +206,10 @@ class Records:
             doctor = self.person_in(session, clinician, Role.CLINICIAN)
             return repo.people(session, repo.linked_people(session, doctor.id))
 
-    def clinicians_of(self, name: str) -> list[Person]:
+    def clinicians_of(self, who: Who) -> list[Person]:
         """The clinicians a person is linked to (who can see their records)."""
         with self.store.read() as session:
-            patient = self.person_in(session, name, Role.PERSON)
+            patient = self.person_in(session, who, Role.PERSON)
             return repo.people(session, repo.clinicians_of(session, patient.id))
 
     def is_linked(self, clinician_id: int, person_id: int) -> bool:
@@ -199,10 +219,10 @@ class Records:
     # -- assessments and plans ----------------------------------------------------------
 
     def store_assessment(
-        self, name: str, answers: dict[str, Any], result: AssessmentResult
+        self, who: Who, answers: dict[str, Any], result: AssessmentResult
     ) -> StoredAssessment:
         with self.store.transaction() as session:
-            person = self.person_in(session, name, Role.PERSON)
+            person = self.person_in(session, who, Role.PERSON)
             return repo.add_assessment(
                 session,
                 person.id,
@@ -212,7 +232,7 @@ class Records:
                 now=self.clock(),
             )
 
-    def store_plan(self, name: str, assessment_id: int, plan: dict[str, Any]) -> StoredPlan:
+    def store_plan(self, who: Who, assessment_id: int, plan: dict[str, Any]) -> StoredPlan:
         stored = dict(plan)
         stored["exercises"] = [
             {**e, "illustration": "", "start_dose": e["dose"]} for e in plan["exercises"]
@@ -220,17 +240,17 @@ class Records:
         if stored.get("walking"):
             stored["walking"] = {**stored["walking"], "illustration": ""}
         with self.store.transaction() as session:
-            person = self.person_in(session, name, Role.PERSON)
+            person = self.person_in(session, who, Role.PERSON)
             return repo.add_plan(session, person.id, assessment_id, stored, self.clock())
 
     # -- the diary ------------------------------------------------------------------------
 
-    def add_entry(self, name: str, raw: dict[str, Any]) -> DiaryEntry:
+    def add_entry(self, who: Who, raw: dict[str, Any]) -> DiaryEntry:
         """Store one day's check-in. A day's entry can be changed only on that day."""
         now = self.clock()
         entry = validate_entry(raw, now.astimezone().date())  # the person's own calendar day
         with self.store.transaction() as session:
-            person = self.person_in(session, name, Role.PERSON)
+            person = self.person_in(session, who, Role.PERSON)
             existing = repo.find_entry_row(session, person.id, entry.day)
             if existing is not None and entry.day != now.astimezone().date():
                 raise EntryLockedError(
@@ -243,20 +263,20 @@ class Records:
             repo.save_entry(session, person.id, entry, now, existing)
         return entry
 
-    def entries(self, name: str, *, since: date | None = None) -> list[DiaryEntry]:
+    def entries(self, who: Who, *, since: date | None = None) -> list[DiaryEntry]:
         """The person's check-ins in day order (from ``since`` on, when given)."""
         with self.store.read() as session:
-            person = self.person_in(session, name, Role.PERSON)
+            person = self.person_in(session, who, Role.PERSON)
             return repo.entries(session, person.id, since)
 
     def history(
-        self, name: str
+        self, who: Who
     ) -> tuple[
         Person, list[StoredAssessment], list[DiaryEntry], StoredPlan | None, list[StoredEscalation]
     ]:
         """Everything stored about one person (for reports and exports)."""
         with self.store.read() as session:
-            person = self.person_in(session, name, Role.PERSON)
+            person = self.person_in(session, who, Role.PERSON)
             return (
                 person,
                 repo.assessments(session, person.id),
@@ -288,16 +308,24 @@ class Records:
         key = [(r.rule, [e.day.isoformat() for e in r.entries]) for r in escalation.reasons]
         return hashlib.sha256(json.dumps(key).encode()).hexdigest()
 
-    def record_escalation(self, person: Person, escalation: Escalation) -> StoredEscalation | None:
+    def record_escalation(
+        self,
+        person: Person,
+        escalation: Escalation,
+        stored: Collection[str] | None = None,
+    ) -> StoredEscalation | None:
         """Store an escalation when it is shown, unless the same one (same rules, same days)
         was stored before: open, it is already on every page; acknowledged, the person has
-        read it. New evidence (another day) makes a new escalation."""
+        read it. New evidence (another day) makes a new escalation. ``stored``: the person's
+        stored fingerprints when the caller has just read them (``Episode.stored``)."""
         if escalation.level is None:
             return None
         fingerprint = self.fingerprint(escalation)
-        with self.store.read() as session:  # usually stored already: no write lock then
-            if fingerprint in repo.escalation_fingerprints(session, person.id):
-                return None
+        if stored is None:
+            with self.store.read() as session:  # usually stored already: no write lock then
+                stored = repo.escalation_fingerprints(session, person.id)
+        if fingerprint in stored:
+            return None
         with self.store.transaction() as session:
             if fingerprint in repo.escalation_fingerprints(session, person.id):
                 return None
@@ -310,44 +338,45 @@ class Records:
                 now=self.clock(),
             )
 
-    def episode_status(
-        self, name: str, *, recent: int = 0
-    ) -> tuple[Person, StoredAssessment | None, DiaryStatus, list[DiaryEntry]]:
-        """The person, their latest assessment, the current episode's status (computed once
-        per version of the diary, see ``_statuses``) and their ``recent`` latest check-ins,
-        newest first. Stores nothing."""
+    def episode_status(self, who: Who, *, recent: int = 0) -> Episode:
+        """The current episode's status (computed once per version of the diary, see
+        ``_statuses``), with the ``recent`` latest check-ins, in one read. Stores nothing."""
         today = self.clock().astimezone().date()
         with self.store.read() as session:
-            person = self.person_in(session, name, Role.PERSON)
-            latest = repo.latest_assessment(session, person.id)
-            start = latest.created_at.date() if latest is not None else None
+            person = self.person_in(session, who, Role.PERSON)
+            head = repo.latest_assessment_head(session, person.id)
+            start = head[1].date() if head is not None else None
             key = (
                 person.id,
-                None if latest is None else latest.id,
+                None if head is None else head[0],
                 repo.diary_version(session, person.id, start),
                 today,
             )
             with self._statuses_lock:
                 status = self._statuses.get(key)
-            entries = repo.entries(session, person.id, since=start) if status is None else []
+            if status is None:
+                latest = repo.latest_assessment(session, person.id)
+                entries = repo.entries(session, person.id, since=start)
             latest_entries = repo.latest_entries(session, person.id, recent) if recent else []
+            stored = repo.escalation_fingerprints(session, person.id)
         if status is None:
             status = self.current_status(latest, entries, today)
             with self._statuses_lock:
                 self._statuses[key] = status
                 while len(self._statuses) > STATUS_CACHE_SIZE:
                     self._statuses.popitem(last=False)
-        return person, latest, status, latest_entries
+        return Episode(person, head is not None, status, latest_entries, stored)
 
-    def status(self, name: str) -> tuple[DiaryStatus, StoredEscalation | None]:
+    def status(self, who: Who) -> tuple[DiaryStatus, StoredEscalation | None]:
         """The diary's status for the current episode; a new escalation is stored as shown."""
-        person, _, status, _ = self.episode_status(name)
-        return status, self.record_escalation(person, status.escalation)
+        episode = self.episode_status(who)
+        new = self.record_escalation(episode.person, episode.status.escalation, episode.stored)
+        return episode.status, new
 
-    def peek_status(self, name: str) -> DiaryStatus:
+    def peek_status(self, who: Who) -> DiaryStatus:
         """The diary's status for the current episode, storing nothing (for a clinician's
         view: an escalation is stored only when the person is shown it)."""
-        return self.episode_status(name)[2]
+        return self.episode_status(who).status
 
     def statuses(self) -> dict[str, DiaryStatus]:
         """Every person's current diary status, loaded in a few queries and computed, not
@@ -365,13 +394,13 @@ class Records:
                 for person in people
             }
 
-    def open_escalations(self, name: str) -> list[StoredEscalation]:
+    def open_escalations(self, who: Who) -> list[StoredEscalation]:
         """Escalations shown but not yet acknowledged (shown at the top of every page)."""
         with self.store.read() as session:
-            person = self.person_in(session, name, Role.PERSON)
+            person = self.person_in(session, who, Role.PERSON)
             return repo.open_escalations(session, person.id)
 
-    def acknowledge(self, name: str) -> int:
+    def acknowledge(self, who: Who) -> int:
         with self.store.transaction() as session:
-            person = self.person_in(session, name, Role.PERSON)
+            person = self.person_in(session, who, Role.PERSON)
             return repo.acknowledge_all(session, person.id, self.clock())

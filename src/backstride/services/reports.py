@@ -8,7 +8,7 @@ from backstride.diary.model import DiaryStatus
 from backstride.domain.answers import ContractError, FieldError
 from backstride.interop.csv_export import diary_csv
 from backstride.interop.fhir import export_bundle
-from backstride.services.records import Records
+from backstride.services.records import Records, Who
 
 
 class Reports:
@@ -17,18 +17,18 @@ class Reports:
     def __init__(self, records: Records) -> None:
         self.records = records
 
-    def _current(self, name: str) -> tuple[Any, ...]:
-        person, assessments, entries, plan, escalations = self.records.history(name)
+    def _current(self, who: Who) -> tuple[Any, ...]:
+        person, assessments, entries, plan, escalations = self.records.history(who)
         today = self.records.clock().astimezone().date()
         latest = assessments[-1] if assessments else None
         status = self.records.current_status(latest, entries, today)
         return person, assessments, entries, plan, escalations, status
 
-    def report_pdf(self, name: str) -> bytes:
+    def report_pdf(self, who: Who) -> bytes:
         """The doctor summary (one or two pages). Needs a stored assessment."""
         from backstride.interop.report import ReportData, report_pdf  # noqa: PLC0415 (WeasyPrint is slow to import)
 
-        person, assessments, entries, plan, escalations, status = self._current(name)
+        person, assessments, entries, plan, escalations, status = self._current(who)
         if not assessments:
             raise ContractError((FieldError("user", "has no stored assessment yet"),))
         content = self.records.assessments.content
@@ -46,11 +46,11 @@ class Reports:
         )
         return report_pdf(data)
 
-    def diary_csv(self, name: str) -> str:
-        return diary_csv(self.records.history(name)[2])
+    def diary_csv(self, who: Who) -> str:
+        return diary_csv(self.records.history(who)[2])
 
-    def fhir_bundle(self, name: str) -> dict[str, Any]:
-        person, assessments, entries, plan, escalations = self.records.history(name)
+    def fhir_bundle(self, who: Who) -> dict[str, Any]:
+        person, assessments, entries, plan, escalations = self.records.history(who)
         return export_bundle(
             person, assessments, entries, plan, escalations, generated_at=self.records.clock()
         )

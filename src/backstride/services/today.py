@@ -26,7 +26,7 @@ from backstride.interop.calendar import dose_text, intervals_text, programme_cal
 from backstride.persistence import exercise_sessions as sessions_repo
 from backstride.persistence import repositories as repo
 from backstride.services.plans import PlanService
-from backstride.services.records import Records
+from backstride.services.records import Records, Who
 
 __all__ = ["CheckinView", "ProgrammeView", "ProgressView", "Today", "dose_text", "intervals_text"]
 
@@ -89,24 +89,24 @@ class Today:
 
     # -- the programme -----------------------------------------------------------------
 
-    def programme(self, name: str) -> ProgrammeView | None:
+    def programme(self, who: Who) -> ProgrammeView | None:
         today = self.today()
         with self.records.store.read() as session:
-            person = self.records.person_in(session, name, Role.PERSON)
+            person = self.records.person_in(session, who, Role.PERSON)
             stored = _current_plan(session, person.id)
             if stored is None:
                 return None
             done = sessions_repo.done_on(session, person.id, today)
         return ProgrammeView(stored, current_week(stored.plan, stored.current_week), done, today)
 
-    def mark_done(self, name: str, exercise_id: str, pain_during: int | None) -> None:
+    def mark_done(self, who: Who, exercise_id: str, pain_during: int | None) -> None:
         """Record an exercise of the current plan as done today, with the pain during it."""
         errors = []
         if pain_during is None or not 0 <= pain_during <= 10:
             errors.append(FieldError("pain_during", "choose a number from 0 to 10"))
         today = self.today()
         with self.records.store.transaction() as session:
-            person = self.records.person_in(session, name, Role.PERSON)
+            person = self.records.person_in(session, who, Role.PERSON)
             stored = _current_plan(session, person.id)
             ids = {e["id"] for e in stored.plan["exercises"]} if stored else set()
             if exercise_id not in ids:
@@ -128,10 +128,10 @@ class Today:
 
     # -- the check-in ------------------------------------------------------------------
 
-    def checkin(self, name: str) -> CheckinView:
+    def checkin(self, who: Who) -> CheckinView:
         today = self.today()
         with self.records.store.read() as session:
-            person = self.records.person_in(session, name, Role.PERSON)
+            person = self.records.person_in(session, who, Role.PERSON)
             stored = _current_plan(session, person.id)
             done = sessions_repo.done_on(session, person.id, today)
             entries = _entries_since(session, person.id, today)
@@ -148,29 +148,30 @@ class Today:
         return CheckinView(today, entry, tuple(exercises))
 
     def save_checkin(
-        self, name: str, raw: dict[str, Any]
+        self, who: Who, raw: dict[str, Any]
     ) -> tuple[DiaryEntry, DiaryStatus, StoredEscalation | None]:
         """Store today's check-in (``ContractError`` naming fields, nothing written), then
         work out the diary's status, storing a new escalation as it is shown."""
-        entry = self.records.add_entry(name, {**raw, "day": self.today()})
-        status, new = self.records.status(name)
+        entry = self.records.add_entry(who, {**raw, "day": self.today()})
+        status, new = self.records.status(who)
         return entry, status, new
 
     # -- progress ----------------------------------------------------------------------
 
-    def progress(self, name: str) -> ProgressView:
+    def progress(self, who: Who) -> ProgressView:
         """The diary's status (a new escalation is stored as shown) and recent check-ins."""
         today = self.today()
-        person, latest, status, recent = self.records.episode_status(name, recent=RECENT_CHECK_INS)
-        new = self.records.record_escalation(person, status.escalation)
-        return ProgressView(status, new, tuple(recent), latest is not None, today)
+        episode = self.records.episode_status(who, recent=RECENT_CHECK_INS)
+        status = episode.status
+        new = self.records.record_escalation(episode.person, status.escalation, episode.stored)
+        return ProgressView(status, new, tuple(episode.recent), episode.has_assessment, today)
 
     # -- downloads and content ---------------------------------------------------------
 
-    def calendar(self, name: str) -> bytes | None:
+    def calendar(self, who: Who) -> bytes | None:
         """The programme's next four weeks as iCalendar, or None without a plan."""
         with self.records.store.read() as session:
-            person = self.records.person_in(session, name, Role.PERSON)
+            person = self.records.person_in(session, who, Role.PERSON)
             stored = _current_plan(session, person.id)
         if stored is None:
             return None

@@ -18,7 +18,7 @@ from backstride.domain.answers import ContractError, FieldError
 from backstride.domain.diary import Role
 from backstride.persistence import walking_tests as repo
 from backstride.persistence.walking_tests import StoredWalkingTest
-from backstride.services.records import Records
+from backstride.services.records import Records, Who
 
 MAX_SAMPLES = 15 * 60 * 120  # 15 minutes at 120 Hz, more than any phone's motion rate
 STOP_REASONS = ("pain", "time_limit", "other_symptom", "other")
@@ -75,7 +75,7 @@ class WalkingTests:
     def __init__(self, records: Records) -> None:
         self.records = records
 
-    def record(self, name: str, raw: object) -> StoredWalkingTest:
+    def record(self, who: Who, raw: object) -> StoredWalkingTest:
         """Analyse an upload and store the result; ``ContractError`` names what is wrong
         (a field, or the recording itself) and nothing is stored."""
         upload = parse_upload(raw)
@@ -125,16 +125,16 @@ class WalkingTests:
             },
         }
         with self.records.store.transaction() as session:
-            person = self.records.person_in(session, name, Role.PERSON)
+            person = self.records.person_in(session, who, Role.PERSON)
             return repo.add_walking_test(session, person.id, values)
 
-    def tests(self, name: str) -> list[StoredWalkingTest]:
+    def tests(self, who: Who) -> list[StoredWalkingTest]:
         with self.records.store.read() as session:
-            person = self.records.person_in(session, name, Role.PERSON)
+            person = self.records.person_in(session, who, Role.PERSON)
             return repo.walking_tests(session, person.id)
 
-    def test(self, name: str, test_id: int) -> StoredWalkingTest | None:
-        """One of ``name``'s tests, or None (another person's tests are not found)."""
+    def test(self, who: Who, test_id: int) -> StoredWalkingTest | None:
+        """One of ``who``'s tests, or None (another person's tests are not found)."""
         with self.records.store.read() as session:
-            person = self.records.person_in(session, name, Role.PERSON)
+            person = self.records.person_in(session, who, Role.PERSON)
             return repo.walking_test(session, person.id, test_id)

@@ -205,7 +205,7 @@ def diary(
     since: Annotated[date | None, Query(description="only check-ins on or after this day")] = None,
 ) -> list[DiaryEntryOut]:
     """Your check-ins, oldest first."""
-    return [DiaryEntryOut.of(e) for e in web.services.records.entries(person.name, since=since)]
+    return [DiaryEntryOut.of(e) for e in web.services.records.entries(person, since=since)]
 
 
 @router.post(
@@ -228,12 +228,12 @@ def check_in(web: WebApp, person: ApiPerson, body: DiaryEntryIn) -> CheckIn:
     diary's status after it. A warning sign is assessed at once: read ``status.escalation``."""
     records = web.services.records
     try:
-        entry = records.add_entry(person.name, body.model_dump())
+        entry = records.add_entry(person, body.model_dump())
     except EntryLockedError as exc:
         raise HTTPException(status_code=409, detail=exc.errors[0].message) from None
     except ContractError as exc:
         raise contract_error(exc, {"date": "day"}) from None
-    status, stored = records.status(person.name)
+    status, stored = records.status(person)
     return CheckIn(
         entry=DiaryEntryOut.of(entry),
         status=StatusOut.of(status, new_escalation=stored is not None),
@@ -244,14 +244,14 @@ def check_in(web: WebApp, person: ApiPerson, body: DiaryEntryIn) -> CheckIn:
 def status(web: WebApp, person: ApiPerson) -> StatusOut:
     """Your diary's status for the current episode: whether to see a doctor, and why, and how
     pain and walking are going. A new escalation is recorded as shown to you."""
-    current, stored = web.services.records.status(person.name)
+    current, stored = web.services.records.status(person)
     return StatusOut.of(current, new_escalation=stored is not None)
 
 
 @router.post("/status/acknowledge", tags=["diary"], responses={**UNAUTHORISED, **FORBIDDEN})
 def acknowledge(web: WebApp, person: ApiPerson) -> Acknowledged:
     """You have read the open escalations (they stop being shown at the top of pages)."""
-    return Acknowledged(acknowledged=web.services.records.acknowledge(person.name))
+    return Acknowledged(acknowledged=web.services.records.acknowledge(person))
 
 
 @router.get(
@@ -265,7 +265,7 @@ def acknowledge(web: WebApp, person: ApiPerson) -> Acknowledged:
 )
 def current_plan(web: WebApp, person: ApiPerson) -> PlanOut:
     """Your current exercise and walking plan (built from your latest stored assessment)."""
-    plan = web.services.records.history(person.name)[3]
+    plan = web.services.records.history(person)[3]
     if plan is None:
         raise HTTPException(status_code=404, detail="no plan yet: store an assessment first")
     return PlanOut.of(plan)
@@ -287,7 +287,7 @@ def current_plan(web: WebApp, person: ApiPerson) -> PlanOut:
 @slow_lane
 def export_fhir(web: WebApp, person: ApiPerson) -> JSONResponse:
     """Everything stored about you as a FHIR R4 Bundle."""
-    bundle = web.services.reports.fhir_bundle(person.name)
+    bundle = web.services.reports.fhir_bundle(person)
     return JSONResponse(bundle, media_type="application/fhir+json", headers=NO_STORE)
 
 
@@ -305,7 +305,7 @@ def export_fhir(web: WebApp, person: ApiPerson) -> JSONResponse:
 def export_csv(web: WebApp, person: ApiPerson) -> Response:
     """Your diary as CSV (one row a day)."""
     return Response(
-        web.services.reports.diary_csv(person.name),
+        web.services.reports.diary_csv(person),
         media_type="text/csv; charset=utf-8",
         headers={**NO_STORE, "content-disposition": 'attachment; filename="diary.csv"'},
     )
@@ -326,7 +326,7 @@ def export_csv(web: WebApp, person: ApiPerson) -> Response:
 def export_report(web: WebApp, person: ApiPerson) -> Response:
     """The summary to take to a doctor (PDF). Needs a stored assessment."""
     try:
-        pdf = web.services.reports.report_pdf(person.name)
+        pdf = web.services.reports.report_pdf(person)
     except ContractError:
         raise HTTPException(
             status_code=404, detail="no report yet: store an assessment first"
@@ -380,7 +380,7 @@ def person_diary(
     since: Annotated[date | None, Query(description="only check-ins on or after this day")] = None,
 ) -> list[DiaryEntryOut]:
     """A linked person's check-ins, oldest first (clinicians linked to them, or the person)."""
-    return [DiaryEntryOut.of(e) for e in web.services.records.entries(person.name, since=since)]
+    return [DiaryEntryOut.of(e) for e in web.services.records.entries(person, since=since)]
 
 
 @router.get(
@@ -391,4 +391,4 @@ def person_diary(
 def person_status(web: WebApp, person: Audited) -> StatusOut:
     """A linked person's diary status. Reading it stores nothing: an escalation is recorded
     as shown only when the person sees it."""
-    return StatusOut.of(web.services.records.peek_status(person.name), new_escalation=False)
+    return StatusOut.of(web.services.records.peek_status(person), new_escalation=False)

@@ -246,7 +246,7 @@ ApiPerson = Annotated[Person, Depends(api_person)]
 def open_escalations(web: Web, person: Person | None) -> list[StoredEscalation]:
     if person is None or person.role is not Role.PERSON:
         return []
-    return web.services.records.open_escalations(person.name)
+    return web.services.records.open_escalations(person)
 
 
 def render(

@@ -46,7 +46,7 @@ def _account_page(
         "code": code,
     }
     if user.role is Role.PERSON:
-        context["clinicians"] = web.services.records.clinicians_of(user.name)
+        context["clinicians"] = web.services.records.clinicians_of(user)
         context["audit"] = web.services.accounts.audit_lines(user.id)
     elif user.role is Role.CLINICIAN:
         context["patients"] = web.services.records.linked_people(user.name)
@@ -112,7 +112,7 @@ def change_password(
 @slow_lane
 def export(web: WebApp, user: PersonUser) -> Response:
     """Everything stored about the person: a FHIR R4B bundle (diary, assessments, plan)."""
-    bundle = web.services.reports.fhir_bundle(user.name)
+    bundle = web.services.reports.fhir_bundle(user)
     return Response(
         json.dumps(bundle, indent=2, ensure_ascii=False),
         media_type="application/fhir+json",

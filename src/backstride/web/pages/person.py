@@ -83,7 +83,7 @@ def _programme_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     today = today_service(web)
-    view = today.programme(user.name)
+    view = today.programme(user)
     if view is None:
         return render(
             request, "person/no_plan.html", {"title": "Your programme"}, status_code=status_code
@@ -125,7 +125,7 @@ def done(
     """Mark one exercise done today, with the pain felt during it."""
     pain = _int(pain_during)
     try:
-        today_service(web).mark_done(user.name, exercise_id, pain)
+        today_service(web).mark_done(user, exercise_id, pain)
     except ContractError as exc:
         errors = {e.field: e.message for e in exc.errors}
         return _programme_page(
@@ -154,7 +154,7 @@ def illustration(web: WebApp, exercise_id: str) -> Response:
 
 @router.get("/programme.ics")
 def calendar(web: WebApp, user: PersonUser) -> Response:
-    ics = today_service(web).calendar(user.name)
+    ics = today_service(web).calendar(user)
     if ics is None:
         raise HTTPException(status_code=404, detail="You have no programme yet.")
     return Response(
@@ -215,7 +215,7 @@ def _checkin_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    view = today_service(web).checkin(user.name)
+    view = today_service(web).checkin(user)
     return render(
         request,
         "person/checkin.html",
@@ -305,11 +305,11 @@ def _contract_errors(exc: ContractError) -> dict[str, str]:
 @router.post("/checkin", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def save_checkin(request: Request, web: WebApp, user: PersonUser, values: FormFields) -> Response:
     today = today_service(web)
-    ids = [item["id"] for item, _ in today.checkin(user.name).exercises]
+    ids = [item["id"] for item, _ in today.checkin(user).exercises]
     raw, errors = parse_checkin(values, ids)
     if not errors:
         try:
-            entry, _, _ = today.save_checkin(user.name, raw)
+            entry, _, _ = today.save_checkin(user, raw)
         except ContractError as exc:
             errors = _contract_errors(exc)
         else:
@@ -324,7 +324,7 @@ def save_checkin(request: Request, web: WebApp, user: PersonUser, values: FormFi
 @router.post("/escalations/acknowledge", dependencies=[CsrfChecked])
 def acknowledge(request: Request, web: WebApp, user: PersonUser) -> Response:
     """The banner's "I have read this": close every open escalation, then go back."""
-    web.services.records.acknowledge(user.name)
+    web.services.records.acknowledge(user)
     return RedirectResponse(_back(request), status_code=303)
 
 
@@ -418,7 +418,7 @@ def _trend_words(status: DiaryStatus) -> dict[str, str]:
 @router.get("/progress", response_class=HTMLResponse)
 def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
     today = today_service(web)
-    view = today.progress(user.name)
+    view = today.progress(user)
     series = view.status.series
     weekly = len(series.pain_now) > DAILY_CHART_DAYS
     group = _weekly if weekly else _daily
@@ -469,7 +469,7 @@ def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
 def report(request: Request, web: WebApp, user: PersonUser) -> Response:
     """The doctor summary. It needs an assessment to summarise."""
     try:
-        pdf = web.services.reports.report_pdf(user.name)
+        pdf = web.services.reports.report_pdf(user)
     except ContractError:
         return render(
             request,

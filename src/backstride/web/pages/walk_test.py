@@ -37,7 +37,7 @@ def _minutes(seconds: float | None) -> float | None:
 
 @router.get("/walk-test", response_class=HTMLResponse)
 def walk_test(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
-    tests = WalkingTests(web.services.records).tests(user.name)
+    tests = WalkingTests(web.services.records).tests(user)
     labels = [t.recorded_at.astimezone().strftime("%d %b") for t in tests]
     series = [
         {
@@ -65,7 +65,7 @@ def walk_test(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
 
 @router.get("/walk-test/{test_id}", response_class=HTMLResponse)
 def walk_test_result(request: Request, web: WebApp, user: PersonUser, test_id: int) -> HTMLResponse:
-    test = WalkingTests(web.services.records).test(user.name, test_id)
+    test = WalkingTests(web.services.records).test(user, test_id)
     if test is None:
         raise HTTPException(status_code=404, detail="There is no walking test with that number.")
     return render(
@@ -102,7 +102,7 @@ def upload(web: WebApp, user: PersonUser, body: Annotated[bytes, Depends(upload_
             status_code=422,
         )
     try:
-        stored = WalkingTests(web.services.records).record(user.name, raw)
+        stored = WalkingTests(web.services.records).record(user, raw)
     except ContractError as exc:
         detail = [
             {"loc": ["body", e.field], "msg": e.message, "type": "contract"} for e in exc.errors
