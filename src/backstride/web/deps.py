@@ -82,6 +82,9 @@ def size_thread_pool(config: WebConfig) -> None:
 def templates() -> Jinja2Templates:
     folder = resources.files("backstride.web") / "templates"
     engine = Jinja2Templates(directory=str(folder))
+    # Templates ship inside the package and change only with it: no modification-time
+    # check of every template a page extends or imports on every request.
+    engine.env.auto_reload = False
     engine.env.globals["version"] = __version__
     return engine
 
