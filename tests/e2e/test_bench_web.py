@@ -62,6 +62,9 @@ def test_a_tiny_run_has_no_errors(bench: ModuleType, capsys: pytest.CaptureFixtu
     for result in results:
         assert result.errors == {}, result.case
         assert len(result.latencies_s) == 4
+        assert result.server_cpu_s >= 0
+    assert any(r.server_cpu_s > 0 for r in results), "the server's CPU time is measured"
     out = capsys.readouterr().out
     assert "4 people x 10 days" in out
     assert "p95 ms" in out
+    assert "cpu ms" in out
