@@ -10,6 +10,7 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,7 +55,8 @@ def certificate(tmp_path: Path) -> tuple[Path, Path]:
 
 @contextmanager
 def served(tmp_path: Path, *options: str) -> Iterator[int]:
-    """`backstride serve` on a free loopback port with its own SQLite file; the port."""
+    """`backstride serve` on a free loopback port with its own SQLite file; the port. What it
+    prints goes to ``serve.log`` in ``tmp_path``."""
     port = _free_port()
     exe = Path(sys.executable).with_name("backstride")
     env = {
@@ -62,17 +64,18 @@ def served(tmp_path: Path, *options: str) -> Iterator[int]:
         "BACKSTRIDE_SECRET_KEY": "s" * 40,
         "BACKSTRIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
     }
-    server = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
-        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with (tmp_path / "serve.log").open("wb") as log:
+        server = subprocess.Popen(  # noqa: S603 (our own console script, fixed arguments)
+            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield port
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 def wait_for_health(url: str, context: ssl.SSLContext | None = None) -> None:
@@ -93,6 +96,21 @@ def wait_for_health(url: str, context: ssl.SSLContext | None = None) -> None:
 def test_backstride_serve_answers_on_loopback(tmp_path: Path) -> None:
     with served(tmp_path) as port:
         wait_for_health(f"http://127.0.0.1:{port}")
+
+
+def test_the_access_log_names_no_client_and_no_record(tmp_path: Path) -> None:
+    with served(tmp_path) as port:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_health(url)
+        # A page redirects to sign in; the API answers 401 (the log says which).
+        urllib.request.urlopen(f"{url}/clinician/people/4711", timeout=5).close()  # noqa: S310
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{url}/api/v1/people/4711/diary?since=2026-01-01", timeout=5)  # noqa: S310
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert '"GET /api/v1/people/{id}/diary HTTP/1.1" 401' in log
+    assert '"GET /clinician/people/{id} HTTP/1.1" 303' in log
+    assert "4711" not in log
+    assert "127.0.0.1:" not in log.replace(f"http://127.0.0.1:{port}", "")
 
 
 def test_serve_over_https_sends_hsts_and_secure_cookies(

@@ -333,11 +333,13 @@ def serve(
     ] = None,
 ) -> None:
     """Start the web app (pages, and the JSON API under /api/v1 with its schema at
-    /openapi.json) on the database BACKSTRIDE_DATABASE_URL names, SQLite by default."""
+    /openapi.json) on the database BACKSTRIDE_DATABASE_URL names, SQLite by default. Its
+    access log names no client address and no record id."""
     import os
 
     import uvicorn
 
+    from backstride.cli.logs import log_config
     from backstride.cli.render import console
     from backstride.services.container import Services
     from backstride.services.demo import seed_demo
@@ -370,6 +372,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        log_config=log_config(),
         ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
         ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
     )
