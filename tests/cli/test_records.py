@@ -183,3 +183,18 @@ def test_commands_name_what_is_missing(cli: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{}", encoding="utf-8")
     assert run(cli, "db", "restore", str(bad))[0] == 2
+
+
+def test_account_commands_write_their_security_events_to_standard_error(cli: CliRunner) -> None:
+    assert run(cli, "user", "add", "ann-smith")[0] == 0
+    code, out, err = run(cli, "user", "reset-code", "ann-smith")
+    assert code == 0
+    assert len(out.strip()) >= 8, "the code itself goes to standard output"
+    [line] = [line for line in err.splitlines() if line.startswith("security ")]
+    event = json.loads(line.removeprefix("security "))
+    assert (event["event"], event["account"]) == ("reset_code_issued", 1)
+    assert "ann-smith" not in err
+    assert out.strip() not in err, "the code is not logged"
+    code, _, err = run(cli, "user", "reset-code", "nobody")
+    assert code == 2
+    assert "security " not in err, "nothing happened, nothing logged"

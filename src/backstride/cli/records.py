@@ -94,11 +94,13 @@ def user_password(
     name: Annotated[str, typer.Argument(help="The user's name.")],
 ) -> None:
     """Set a user's web sign-in password (asked for twice, never echoed). Ends their sessions."""
+    from backstride.cli.logs import security_log_to_stderr
     from backstride.domain.answers import ContractError
 
     password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
-        _accounts().set_password(name, password)
+        with security_log_to_stderr():
+            _accounts().set_password(name, password)
     except ContractError as exc:
         raise fail(EXIT_CONTRACT, str(exc)) from None
     sys.stdout.write("password set\n")
@@ -110,10 +112,12 @@ def user_reset_code(
 ) -> None:
     """Create a one-time password-reset code (valid for one hour) to give to the user, who
     enters it at /reset. Backstride sends no e-mail: hand the code over in person or by phone."""
+    from backstride.cli.logs import security_log_to_stderr
     from backstride.domain.answers import ContractError
 
     try:
-        code = _accounts().reset_code(name)
+        with security_log_to_stderr():
+            code = _accounts().reset_code(name)
     except ContractError as exc:
         raise fail(EXIT_CONTRACT, str(exc)) from None
     sys.stdout.write(f"{code}\n")

@@ -99,8 +99,14 @@ def session_person(session: Session, token_hash: str, kind: str, now: datetime) 
     return Person(person_id, name, Role(role), created_at)
 
 
-def delete_session(session: Session, token_hash: str) -> None:
-    session.execute(delete(AuthSessionRow).where(AuthSessionRow.token_hash == token_hash))
+def delete_session(session: Session, token_hash: str) -> int | None:
+    """End one session; the account it belonged to, or None if there was none."""
+    query = (
+        delete(AuthSessionRow)
+        .where(AuthSessionRow.token_hash == token_hash)
+        .returning(AuthSessionRow.person_id)
+    )
+    return session.execute(query).scalar_one_or_none()
 
 
 def delete_sessions(session: Session, person_id: int) -> None:

@@ -24,6 +24,7 @@ from backstride.persistence import accounts as repo
 from backstride.persistence import repositories as people_repo
 from backstride.persistence.accounts import AuditEvent
 from backstride.services.records import Clock, utc_now
+from backstride.services.security_log import SecurityLog
 from backstride.services.store import Store
 
 MIN_PASSWORD_CHARS = 12  # OWASP ASVS 4.0.3, V2.1.1
@@ -141,6 +142,7 @@ class Accounts:
         self.clock = clock
         self.hasher = hasher or default_hasher()
         self.policy = policy or Policy()
+        self.security = SecurityLog(clock)
         # Verified when a name is unknown, so that a miss costs as long as a wrong password.
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
 
@@ -155,10 +157,15 @@ class Accounts:
                 raise ContractError((FieldError("username", "is taken: choose another"),))
             person = people_repo.add_person(session, clean, role, self.clock())
             repo.set_password_hash(session, person.id, password_hash)
-            return person
+        self.security.record("account_created", account=person.id, role=role.value)
+        return person
 
     def set_password(self, name: str, password: str) -> None:
         """Set a password (admin, CLI); every session of that account ends."""
+        account = self._set_password(name, password)
+        self.security.record("password_set", account=account)
+
+    def _set_password(self, name: str, password: str) -> int:
         check_password(password)
         password_hash = self.hasher.hash(password)
         with self.store.transaction() as session:
@@ -167,6 +174,7 @@ class Accounts:
                 raise ContractError((FieldError("user", "no such user"),))
             repo.set_password_hash(session, found[0].id, password_hash)
             repo.delete_sessions(session, found[0].id)
+        return found[0].id
 
     def change_password(self, person: Person, current: str, new: str, client: str) -> None:
         """A signed-in person's own change: the current password is checked first (with the
@@ -176,7 +184,8 @@ class Accounts:
         if new == current:
             raise ContractError((FieldError("new_password", "must differ from the current one"),))
         self.sign_in(person.name, current, client)
-        self.set_password(person.name, new)
+        self._set_password(person.name, new)
+        self.security.record("password_changed", account=person.id, client=client)
 
     def person(self, person_id: int) -> Person | None:
         with self.store.read() as session:
@@ -186,6 +195,7 @@ class Accounts:
         """Delete the account and everything stored about it (diary, plans, sessions)."""
         with self.store.transaction() as session:
             repo.delete_person(session, person.id)
+        self.security.record("account_deleted", account=person.id)
 
     # -- signing in -----------------------------------------------------------------------
 
@@ -193,20 +203,24 @@ class Accounts:
         return _digest(f"account:{name.strip().casefold()}"), _digest(f"client:{client}")
 
     def sign_in(self, name: str, password: str, client: str) -> Person:
-        """The account, or ``SignInError``/``TooManyAttemptsError``. ``client`` is the address
-        the attempt came from (for rate limiting only; it is stored hashed)."""
+        """The account, or ``SignInError``/``TooManyAttemptsError``. ``client`` identifies
+        where the attempt came from (the web app passes a keyed pseudonym of the address): it
+        keys the rate limit, stored hashed, and the security log."""
         now = self.clock()
         account_key, client_key = self._keys(name, client)
         since = now - self.policy.failure_window
         with self.store.transaction() as session:
-            if (
+            found = repo.credentials(session, name.strip())
+            blocked = (
                 repo.count_failures(session, account_key, since)
                 >= self.policy.max_failures_per_account
                 or repo.count_failures(session, client_key, since)
                 >= self.policy.max_failures_per_client
-            ):
-                raise TooManyAttemptsError(int(self.policy.failure_window.total_seconds()))
-            found = repo.credentials(session, name.strip())
+            )
+        account = found[0].id if found is not None else None
+        if blocked:
+            self.security.record("sign_in_blocked", account=account, client=client)
+            raise TooManyAttemptsError(int(self.policy.failure_window.total_seconds()))
         stored = found[1] if found is not None else None
         valid, new_hash = self.hasher.verify_and_update(password, stored or self._dummy_hash)
         if found is None or stored is None or not valid:
@@ -214,13 +228,15 @@ class Accounts:
             with self.store.transaction() as session:
                 repo.add_failure(session, account_key, now)
                 repo.add_failure(session, client_key, now)
+            self.security.record("sign_in_failed", account=account, client=client)
             raise SignInError(SignInError.message)
         with self.store.transaction() as session:
             repo.clear_failures(session, account_key)
             repo.prune_failures(session, since)
             if new_hash is not None:
                 repo.set_password_hash(session, found[0].id, new_hash)
-            return found[0]
+        self.security.record("sign_in", account=account, client=client)
+        return found[0]
 
     def open_session(self, person: Person, kind: str) -> str:
         """A new random token for ``person``; only its hash is stored."""
@@ -234,6 +250,7 @@ class Accounts:
             repo.add_session(
                 session, _digest(token), person.id, kind=kind, now=now, expires=now + lifetime
             )
+        self.security.record("session_opened", account=person.id, kind=kind)
         return token
 
     def session_person(self, token: str, kind: str) -> Person | None:
@@ -243,7 +260,9 @@ class Accounts:
 
     def close_session(self, token: str) -> None:
         with self.store.transaction() as session:
-            repo.delete_session(session, _digest(token))
+            owner = repo.delete_session(session, _digest(token))
+        if owner is not None:
+            self.security.record("session_closed", account=owner)
 
     # -- one-time codes -------------------------------------------------------------------
 
@@ -281,7 +300,8 @@ class Accounts:
                 )
             if person.id not in people_repo.linked_people(session, clinician.id):
                 people_repo.link(session, clinician.id, person.id, now)
-            return clinician
+        self.security.record("clinician_linked", account=person.id, clinician=clinician.id)
+        return clinician
 
     def reset_code(self, name: str) -> str:
         """A one-time code (valid for an hour) with which ``name`` can set a new password."""
@@ -289,7 +309,9 @@ class Accounts:
             found = repo.credentials(session, name)
             if found is None:
                 raise ContractError((FieldError("user", "no such user"),))
-        return self._issue(found[0].id, "reset", self.policy.reset_code)
+        code = self._issue(found[0].id, "reset", self.policy.reset_code)
+        self.security.record("reset_code_issued", account=found[0].id)
+        return code
 
     def reset_password(self, name: str, code: str, password: str) -> None:
         """Set a new password with a reset code; every session of the account ends."""
@@ -298,12 +320,15 @@ class Accounts:
         with self.store.transaction() as session:
             found = repo.credentials(session, name.strip())
             owner = repo.use_code(session, _digest(normalise_code(code)), "reset", self.clock())
-            if found is None or owner != found[0].id:
-                raise ContractError(
-                    (FieldError("code", "is not valid for that name, or has expired"),)
-                )
-            repo.set_password_hash(session, owner, password_hash)
-            repo.delete_sessions(session, owner)
+            valid = found is not None and owner == found[0].id
+            if valid and owner is not None:
+                repo.set_password_hash(session, owner, password_hash)
+                repo.delete_sessions(session, owner)
+        account = found[0].id if found is not None else None
+        if not valid:
+            self.security.record("password_reset_failed", account=account)
+            raise ContractError((FieldError("code", "is not valid for that name, or has expired"),))
+        self.security.record("password_reset", account=account)
 
     # -- the audit trail ------------------------------------------------------------------
 

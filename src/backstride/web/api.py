@@ -28,7 +28,8 @@ from backstride.web.deps import (
     ApiUser,
     WebApp,
     bearer,
-    client_address,
+    client_id,
+    refused,
     slow_lane,
 )
 from backstride.web.schemas import (
@@ -84,8 +85,7 @@ def unauthorised(detail: str) -> HTTPException:
     return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def forbidden() -> HTTPException:
-    return HTTPException(status_code=403, detail="that is not yours to see")
+FORBIDDEN_DETAIL = "that is not yours to see"
 
 
 # -- service ----------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def token(web: WebApp, request: Request, body: TokenRequest) -> Token:
     passwords get the same answer; repeated failures are refused for a while (429)."""
     accounts = web.services.accounts
     try:
-        person = accounts.sign_in(body.username, body.password, client_address(request))
+        person = accounts.sign_in(body.username, body.password, client_id(request))
     except TooManyAttemptsError as exc:
         raise HTTPException(
             status_code=429,
@@ -343,7 +343,7 @@ def export_report(web: WebApp, person: ApiPerson) -> Response:
 PersonId = Annotated[int, Path(description="the person's id", ge=1)]
 
 
-def subject(web: WebApp, viewer: ApiUser, person_id: PersonId) -> Person:
+def subject(request: Request, web: WebApp, viewer: ApiUser, person_id: PersonId) -> Person:
     """The person ``person_id`` when ``viewer`` may see their records (themselves, or a
     clinician linked to them); otherwise 403, also for unknown ids. Clinicians' reads are
     written to the person's audit trail."""
@@ -353,7 +353,9 @@ def subject(web: WebApp, viewer: ApiUser, person_id: PersonId) -> Person:
         person = web.services.accounts.person(person_id)
         if person is not None:
             return person
-    raise forbidden()
+    raise refused(
+        request, "access_denied", status_code=403, detail=FORBIDDEN_DETAIL, account=viewer
+    )
 
 
 Subject = Annotated[Person, Depends(subject)]

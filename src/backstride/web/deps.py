@@ -155,9 +155,10 @@ async def signed_in(request: Request, viewer: CurrentViewer) -> Person:
 
 
 def _role(role: Role) -> Any:
-    async def check(person: Annotated[Person, Depends(signed_in)]) -> Person:
+    async def check(request: Request, person: Annotated[Person, Depends(signed_in)]) -> Person:
         if person.role is not role:
-            raise HTTPException(status_code=403, detail=f"this page is for a {role.value}")
+            detail = f"this page is for a {role.value}"
+            raise refused(request, "access_denied", status_code=403, detail=detail)
         return person
 
     return check
@@ -174,7 +175,9 @@ async def check_csrf(request: Request, viewer: CurrentViewer, web: WebApp) -> No
     form = await request.form()
     token = form.get(CSRF_FIELD)
     if not isinstance(token, str) or not web.signer.check_csrf(viewer.binding, token):
-        raise HTTPException(
+        raise refused(
+            request,
+            "csrf_rejected",
             status_code=403,
             detail="This form has expired or came from another site. Go back, reload the "
             "page and try again.",
@@ -201,7 +204,9 @@ async def check_csrf_header(request: Request, viewer: CurrentViewer, web: WebApp
     """For a page's script that posts JSON: the same token, sent in the X-CSRF-Token header."""
     token = request.headers.get(CSRF_HEADER, "")
     if not web.signer.check_csrf(viewer.binding, token):
-        raise HTTPException(
+        raise refused(
+            request,
+            "csrf_rejected",
             status_code=403,
             detail="This page has expired or the request came from another site. Reload it.",
         )
@@ -235,9 +240,10 @@ def api_user(
 ApiUser = Annotated[Person, Depends(api_user)]
 
 
-async def api_person(person: ApiUser) -> Person:
+async def api_person(request: Request, person: ApiUser) -> Person:
     if person.role is not Role.PERSON:
-        raise HTTPException(status_code=403, detail="only people keeping a diary have one")
+        detail = "only people keeping a diary have one"
+        raise refused(request, "access_denied", status_code=403, detail=detail, account=person)
     return person
 
 
@@ -293,5 +299,31 @@ def set_cookie(response: Response, web: Web, name: str, value: str, *, max_age: 
     )
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def client_id(request: Request) -> str:
+    """Where a request came from, as a keyed pseudonym of the address (``Signer.pseudonym``):
+    the rate limit and the security log never hold an address."""
+    return web_of(request).signer.pseudonym(request.client.host if request.client else "unknown")
+
+
+def refused(
+    request: Request,
+    event: str,
+    *,
+    status_code: int,
+    detail: str,
+    account: Person | None = None,
+) -> HTTPException:
+    """The error for a refused request, written to the security log first (``event``: one of
+    ``services.security_log.EVENTS``) with the account, the client and the route's pattern."""
+    if account is None:
+        viewer: Viewer | None = getattr(request.state, "viewer", None)
+        account = viewer.person if viewer is not None else None
+    route = request.scope.get("route")
+    web_of(request).services.accounts.security.record(
+        event,
+        account=account.id if account is not None else None,
+        client=client_id(request),
+        method=request.method,
+        route=getattr(route, "path", None),
+    )
+    return HTTPException(status_code=status_code, detail=detail)

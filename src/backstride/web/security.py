@@ -67,6 +67,11 @@ class Signer:
         except ValueError:
             return None
 
+    def pseudonym(self, value: str) -> str:
+        """A stable stand-in for ``value`` (a client's address) that cannot be turned back
+        into it without the secret: for rate limits and the security log."""
+        return self._mac("pseudonym", value.encode())[:22]
+
     def csrf_token(self, binding: str) -> str:
         return self._mac("csrf", binding.encode())
 

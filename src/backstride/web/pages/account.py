@@ -19,7 +19,7 @@ from backstride.web.deps import (
     PersonUser,
     SignedIn,
     WebApp,
-    client_address,
+    client_id,
     render,
     slow_lane,
 )
@@ -90,7 +90,7 @@ def change_password(
     """Change one's own password: every other browser and API token is signed out."""
     try:
         web.services.accounts.change_password(
-            user, current_password, new_password, client_address(request)
+            user, current_password, new_password, client_id(request)
         )
     except (SignInError, TooManyAttemptsError):
         errors = {"current_password": "That is not your current password. Nothing changed."}
@@ -133,7 +133,7 @@ def delete(
 ) -> Response:
     """Delete the account and everything stored about it; the password confirms it."""
     try:
-        web.services.accounts.sign_in(user.name, password, client_address(request))
+        web.services.accounts.sign_in(user.name, password, client_id(request))
     except (SignInError, TooManyAttemptsError):
         errors = {"delete_password": "That password is not right. Nothing was deleted."}
         return _account_page(request, web, user, errors=errors, status_code=422)

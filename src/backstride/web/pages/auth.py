@@ -15,7 +15,7 @@ from backstride.web.deps import (
     CurrentViewer,
     Web,
     WebApp,
-    client_address,
+    client_id,
     render,
     set_cookie,
     slow_lane,
@@ -122,7 +122,7 @@ def login(
     next: Annotated[str, Form(max_length=500)] = "",  # noqa: A002
 ) -> Response:
     try:
-        person = web.services.accounts.sign_in(username, password, client_address(request))
+        person = web.services.accounts.sign_in(username, password, client_id(request))
     except SignInError as exc:
         return render(
             request,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backstride.diary import Series
@@ -20,7 +20,7 @@ from backstride.services.clinic import (
     NotLinkedError,
     dose_bounds,
 )
-from backstride.web.deps import ClinicianUser, CsrfChecked, WebApp, render
+from backstride.web.deps import ClinicianUser, CsrfChecked, WebApp, refused, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,7 +58,7 @@ def _person_page(
     try:
         view = web.services.clinic.person_view(user, person_id)
     except NotLinkedError:
-        raise HTTPException(status_code=404, detail=NOT_FOUND) from None
+        raise refused(request, "access_denied", status_code=404, detail=NOT_FOUND) from None
     exercises = view.plan.plan["exercises"] if view.plan is not None else []
     context: dict[str, Any] = {
         "title": view.person.name,
@@ -113,7 +113,7 @@ def change_plan(
     try:
         web.services.clinic.adjust_plan(user, person_id, change)
     except NotLinkedError:
-        raise HTTPException(status_code=404, detail=NOT_FOUND) from None
+        raise refused(request, "access_denied", status_code=404, detail=NOT_FOUND) from None
     except ContractError as exc:
         errors = {e.field: e.message for e in exc.errors}
         return _person_page(
