@@ -141,6 +141,9 @@ ROUTES: dict[tuple[str, str], Call] = {
         422,
         form={"current_password": "not the password", "new_password": "a new long passphrase"},
     ),
+    # A handle that names no session: the route is reached and nothing ends.
+    ("POST", "/account/sessions/end"): call(Access.SIGNED_IN, form={"handle": "0" * 20}),
+    ("POST", "/account/sessions/end-others"): call(Access.SIGNED_IN, form={}),
     # -- a person's own pages
     ("GET", "/programme"): call(Access.PERSON),
     ("POST", "/programme/done"): call(

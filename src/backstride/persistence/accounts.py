@@ -99,6 +99,35 @@ def session_person(session: Session, token_hash: str, kind: str, now: datetime) 
     return Person(person_id, name, Role(role), created_at)
 
 
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    token_hash: str
+    kind: str
+    created_at: datetime
+    expires_at: datetime
+
+
+def sessions_of(session: Session, person_id: int, now: datetime) -> list[SessionRecord]:
+    """The account's sessions that have not expired, newest first."""
+    query = (
+        select(AuthSessionRow)
+        .where(AuthSessionRow.person_id == person_id, AuthSessionRow.expires_at > now)
+        .order_by(AuthSessionRow.created_at.desc(), AuthSessionRow.token_hash)
+    )
+    return [
+        SessionRecord(r.token_hash, r.kind, r.created_at, r.expires_at)
+        for r in session.scalars(query)
+    ]
+
+
+def delete_sessions_except(session: Session, person_id: int, keep_hash: str) -> int:
+    """End every session of the account but one; how many ended."""
+    query = delete(AuthSessionRow).where(
+        AuthSessionRow.person_id == person_id, AuthSessionRow.token_hash != keep_hash
+    )
+    return len(session.execute(query.returning(AuthSessionRow.token_hash)).all())
+
+
 def delete_session(session: Session, token_hash: str) -> int | None:
     """End one session; the account it belonged to, or None if there was none."""
     query = (

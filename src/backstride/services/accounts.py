@@ -9,6 +9,7 @@ not, and take about as long.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import threading
 from dataclasses import dataclass
@@ -126,6 +127,23 @@ def check_name(name: str) -> str:
     if not 1 <= len(clean) <= 100 or not clean.isprintable():
         raise ContractError((FieldError("username", "must be 1 to 100 printable characters"),))
     return clean
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveSession:
+    """One place an account is signed in: a browser (``kind`` web) or an API token."""
+
+    #: Names the session in a form (a short digest of its stored hash, never the token).
+    handle: str
+    kind: str
+    signed_in_at: datetime
+    ends_at: datetime
+    #: The session the asking browser uses.
+    current: bool
+
+
+def _handle(token_hash: str) -> str:
+    return hashlib.sha256(("session-handle:" + token_hash).encode()).hexdigest()[:20]
 
 
 class Accounts:
@@ -263,6 +281,46 @@ class Accounts:
             owner = repo.delete_session(session, _digest(token))
         if owner is not None:
             self.security.record("session_closed", account=owner)
+
+    def sessions(self, person: Person, current_token: str | None) -> list[ActiveSession]:
+        """Where ``person`` is signed in (browsers and API tokens), newest first; the one
+        ``current_token`` belongs to is marked."""
+        current = _digest(current_token) if current_token else None
+        with self.store.read() as session:
+            found = repo.sessions_of(session, person.id, self.clock())
+        return [
+            ActiveSession(
+                handle=_handle(r.token_hash),
+                kind=r.kind,
+                signed_in_at=r.created_at,
+                ends_at=r.expires_at,
+                current=r.token_hash == current,
+            )
+            for r in found
+        ]
+
+    def end_session(self, person: Person, handle: str) -> bool:
+        """End one of ``person``'s own sessions by its handle (``ActiveSession.handle``);
+        False when there is none (already ended, or not theirs)."""
+        with self.store.transaction() as session:
+            found = [
+                r.token_hash
+                for r in repo.sessions_of(session, person.id, self.clock())
+                if hmac.compare_digest(_handle(r.token_hash), handle)
+            ]
+            for token_hash in found:
+                repo.delete_session(session, token_hash)
+        if found:
+            self.security.record("session_closed", account=person.id, sessions=len(found))
+        return bool(found)
+
+    def end_other_sessions(self, person: Person, current_token: str) -> int:
+        """End every session of ``person`` except the one ``current_token`` belongs to."""
+        with self.store.transaction() as session:
+            ended = repo.delete_sessions_except(session, person.id, _digest(current_token))
+        if ended:
+            self.security.record("session_closed", account=person.id, sessions=ended)
+        return ended
 
     # -- one-time codes -------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""Everyone's account page: linking to a clinician, invitation codes, the record of who saw
-or changed your data, exporting everything, and deleting the account."""
+"""Everyone's account page: where you are signed in, linking to a clinician, invitation codes,
+the record of who saw or changed your data, exporting everything, and deleting the account."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from backstride.web.deps import (
     SignedIn,
     WebApp,
     client_id,
+    get_viewer,
     render,
     slow_lane,
 )
@@ -39,11 +40,13 @@ def _account_page(
     code: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    viewer = get_viewer(request, web)
     context: dict[str, object] = {
         "title": "Your account",
         "errors": errors or {},
         "notice": notice,
         "code": code,
+        "sessions": web.services.accounts.sessions(user, viewer.session_token),
     }
     if user.role is Role.PERSON:
         context["clinicians"] = web.services.records.clinicians_of(user)
@@ -56,6 +59,30 @@ def _account_page(
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, web: WebApp, user: SignedIn) -> HTMLResponse:
     return _account_page(request, web, user)
+
+
+@router.post("/account/sessions/end", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def end_session(
+    request: Request, web: WebApp, user: SignedIn, handle: Annotated[str, Form(max_length=40)]
+) -> HTMLResponse:
+    """Sign out one other browser or API token of one's own."""
+    ended = web.services.accounts.end_session(user, handle)
+    notice = "Signed out there." if ended else "That was already signed out."
+    return _account_page(request, web, user, notice=notice)
+
+
+@router.post(
+    "/account/sessions/end-others", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
+def end_other_sessions(request: Request, web: WebApp, user: SignedIn) -> HTMLResponse:
+    """Sign out everywhere but this browser."""
+    token = get_viewer(request, web).session_token
+    ended = web.services.accounts.end_other_sessions(user, token) if token else 0
+    if ended:
+        notice = f"Signed out everywhere else ({ended} {'place' if ended == 1 else 'places'})."
+    else:
+        notice = "You were not signed in anywhere else."
+    return _account_page(request, web, user, notice=notice)
 
 
 @router.post("/account/link", response_class=HTMLResponse, dependencies=[CsrfChecked])
