@@ -71,3 +71,21 @@ def test_account_page(page: Page, audit: Audit, username: str) -> None:
         assert re.fullmatch(r"\S{6,}", page.locator("#invitation-code").inner_text())
         audit.check("invited")
     audit.assert_clean()
+
+
+def test_a_password_can_be_shown_while_typing_it(page: Page, audit: Audit) -> None:
+    """Each password field has a "Show" toggle (app.js); the form still sends it hidden."""
+    page.goto("/signup")
+    field = page.locator("#password")
+    field.fill("a long passphrase here")
+    toggle = page.get_by_role("button", name="Show password", exact=True)
+    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert field.get_attribute("type") == "text"
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert field.input_value() == "a long passphrase here"
+    audit.check("shown")
+    toggle.click()
+    assert field.get_attribute("type") == "password"
+    assert page.get_by_role("button", name="Show password again").count() == 1
+    audit.assert_clean()
