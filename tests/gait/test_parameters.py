@@ -12,6 +12,7 @@ from backstride.gait.parameters import (
     ZijlstraStepLength,
     unbiased_autocorrelation,
 )
+from backstride.gait.pipeline import pause_weight, with_pauses
 
 FS = 100.0
 
@@ -92,3 +93,19 @@ def test_zijlstra_with_one_contact_has_no_steps() -> None:
         np.zeros(100), np.array([10]), sampling_rate_hz=FS, height_m=1.7
     )
     assert model.step_length_m_.shape == (0,)
+
+
+def test_a_pause_blends_in_so_that_a_sample_cannot_flip_a_step() -> None:
+    """Around 1.5 median steps an interval turns from a step into a pause gradually: a contact
+    moved by one sample (10 ms at 100 Hz) changes the length by a few percent at most."""
+    ratios = np.array([1.0, 1.29, 1.3, 1.5, 1.7, 1.71, 3.0])
+    assert pause_weight(ratios).tolist() == pytest.approx([0, 0, 0, 0.5, 1, 1, 1])
+    lengths = np.array([0.60, 0.62, 0.58, 0.61, 0.10, 0.59])
+    near = np.linspace(1.3, 1.7, 41)
+    blended = [with_pauses(lengths, np.array([1, 1, 1, 1, r, 1]))[4] for r in near]
+    assert blended[0] == pytest.approx(0.10)
+    assert blended[-1] == pytest.approx(0.595, abs=0.001), "the median of all six"
+    beyond = with_pauses(lengths, np.array([1, 1, 1, 1, 1.71, 1]))[4]
+    assert beyond == pytest.approx(0.60), "a whole pause: the median of the steps"
+    assert np.all(np.diff(blended) > 0)
+    assert np.max(np.abs(np.diff(blended))) < 0.02, "a 0.01 change in ratio moves it < 2 cm"

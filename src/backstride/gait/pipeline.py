@@ -23,7 +23,12 @@ MIN_RECORDING_S = 10.0  # shorter recordings cannot hold a walking test
 MIN_DEVICE_RATE_HZ = 20.0  # below this the step band (up to 3 Hz) is poorly sampled
 PHONE_MOVED_DEG = 30.0  # a change of the phone's tilt between bouts larger than this
 MIN_HEIGHT_M, MAX_HEIGHT_M = 0.5, 2.5
-REGULAR_STEP_RATIO = 1.5  # a step interval longer than this times the median is a pause
+# A step interval longer than REGULAR_STEP_RATIO times the bout's median is a pause or a turn,
+# not one step. The pendulum does not describe it, so its length is the bout's typical step;
+# across a band of +/- PAUSE_BLEND around that ratio the two are blended, so that a contact
+# moved by a sample (another sampling rate) cannot flip a step from one to the other.
+REGULAR_STEP_RATIO = 1.5
+PAUSE_BLEND = 0.2
 
 
 @dataclass(frozen=True)
@@ -249,11 +254,7 @@ class GaitPipeline:
             model = step_length.from_position(
                 position[first : int(contacts[-1]) + 1], contacts - first, height_m=self.height_m
             )
-            # An interval longer than 1.5 steps spans a pause or a turn: the pendulum does
-            # not describe it, so it is given the bout's typical step length.
-            regular = step_times <= REGULAR_STEP_RATIO * step_time
-            typical = float(np.median(model.step_length_m_[regular]))
-            step_lengths = np.where(regular, model.step_length_m_, typical)
+            step_lengths = with_pauses(model.step_length_m_, step_times / step_time)
             distance = float(step_lengths.sum())
             speed = distance / duration
             stride_length = 2.0 * float(step_lengths.mean())
@@ -272,6 +273,22 @@ class GaitPipeline:
             symmetry=reg.symmetry_,
         )
         return bout, step_lengths
+
+
+def pause_weight(ratio: NDArray[np.float64]) -> NDArray[np.float64]:
+    """How much each step interval (as a ratio to the bout's median) is a pause rather than a
+    step: 0 up to REGULAR_STEP_RATIO - PAUSE_BLEND, 1 from REGULAR_STEP_RATIO + PAUSE_BLEND,
+    linear in between."""
+    low = REGULAR_STEP_RATIO - PAUSE_BLEND
+    return np.asarray(np.clip((ratio - low) / (2 * PAUSE_BLEND), 0.0, 1.0), dtype=np.float64)
+
+
+def with_pauses(lengths_m: NDArray[np.float64], ratio: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Step lengths with pause intervals given the typical length of the bout's steps (the
+    median of the intervals that are not wholly pauses), blended by ``pause_weight``."""
+    pause = pause_weight(ratio)
+    typical = float(np.median(lengths_m[pause < 1]))
+    return np.asarray((1 - pause) * lengths_m + pause * typical, dtype=np.float64)
 
 
 _NO_HEIGHT = QualityFlag(
