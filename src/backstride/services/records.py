@@ -354,17 +354,16 @@ class Records:
             )
             with self._statuses_lock:
                 status = self._statuses.get(key)
+            # Only when the diary changed: the answers and the check-ins to compute it from.
             if status is None:
                 latest = repo.latest_assessment(session, person.id)
-                entries = repo.entries(session, person.id, since=start)
+                status = self.current_status(latest, repo.entries(session, person.id, start), today)
+                with self._statuses_lock:
+                    self._statuses[key] = status
+                    while len(self._statuses) > STATUS_CACHE_SIZE:
+                        self._statuses.popitem(last=False)
             latest_entries = repo.latest_entries(session, person.id, recent) if recent else []
             stored = repo.escalation_fingerprints(session, person.id)
-        if status is None:
-            status = self.current_status(latest, entries, today)
-            with self._statuses_lock:
-                self._statuses[key] = status
-                while len(self._statuses) > STATUS_CACHE_SIZE:
-                    self._statuses.popitem(last=False)
         return Episode(person, head is not None, status, latest_entries, stored)
 
     def status(self, who: Who) -> tuple[DiaryStatus, StoredEscalation | None]:
