@@ -6,12 +6,15 @@ kind of answer carries the security headers."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from backstride.services.container import Services
+from backstride.web.app import create_app
+from backstride.web.config import WebConfig
 from backstride.web.security import CSP, SESSION_COOKIE
 from tests.web.conftest import PASSWORD, add_user, api_token, new_client, sign_in, submit
 
@@ -148,3 +151,30 @@ def test_every_kind_of_answer_has_the_security_headers(
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
     assert "strict-transport-security" not in response.headers  # only behind TLS
+
+
+def test_behind_tls_cookies_carry_the_host_prefix(services: Services, config: WebConfig) -> None:
+    """`__Host-` cookies: Secure, the whole site, no Domain, so no other site under the same
+    domain can plant a session or a draft (ASVS 3.4.4). Signing in and out work with them."""
+    add_user(services, "ann")
+    app = create_app(replace(config, secure=True), services)
+    with TestClient(app, base_url="https://testserver") as browser:
+        signed_in = sign_in(browser, "ann")
+        cookies = signed_in.headers.get_list("set-cookie")
+        session = next(c for c in cookies if c.startswith(f"__Host-{SESSION_COOKIE}="))
+        flags = session.lower()
+        assert "secure" in flags
+        assert "path=/" in flags
+        assert "domain=" not in flags
+        assert not any(c.startswith(f"{SESSION_COOKIE}=") for c in cookies)
+        assert browser.get("/account", follow_redirects=False).status_code == 200
+        token = browser.cookies[f"__Host-{SESSION_COOKIE}"]
+        with TestClient(app, base_url="https://testserver") as planted:
+            planted.cookies.set(SESSION_COOKIE, token)
+            assert planted.get("/account", follow_redirects=False).status_code == 303, (
+                "behind TLS only the prefixed cookie signs anyone in"
+            )
+        out = submit(browser, "/logout", {}, form_page="/account")
+        ended = next(c for c in out.headers.get_list("set-cookie") if "__Host-" in c).lower()
+        assert "secure" in ended
+        assert "max-age=0" in ended

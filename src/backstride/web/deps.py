@@ -124,9 +124,9 @@ def get_viewer(request: Request, web: WebApp) -> Viewer:
     cached: Viewer | None = getattr(request.state, "viewer", None)
     if cached is not None:
         return cached
-    token = request.cookies.get(SESSION_COOKIE)
+    token = read_cookie(request, web, SESSION_COOKIE)
     person = web.services.accounts.session_person(token, "web") if token else None
-    anon = request.cookies.get(ANON_COOKIE)
+    anon = read_cookie(request, web, ANON_COOKIE)
     viewer = Viewer(
         person=person,
         session_token=token if person is not None else None,
@@ -287,15 +287,32 @@ def render(
     return response
 
 
+def cookie_name(web: Web, name: str) -> str:
+    """A cookie's name: behind TLS with the ``__Host-`` prefix, which browsers accept only
+    from a secure origin, for the whole site (``Path=/``) and without a ``Domain``: another
+    site under the same domain cannot set or replace it (OWASP ASVS 3.4.4)."""
+    return f"__Host-{name}" if web.config.secure else name
+
+
+def read_cookie(request: Request, web: Web, name: str) -> str | None:
+    return request.cookies.get(cookie_name(web, name))
+
+
 def set_cookie(response: Response, web: Web, name: str, value: str, *, max_age: int | None) -> None:
     response.set_cookie(
-        name,
+        cookie_name(web, name),
         value,
         max_age=max_age,
         httponly=True,
         samesite="lax",
         secure=web.config.secure,
         path="/",
+    )
+
+
+def delete_cookie(response: Response, web: Web, name: str) -> None:
+    response.delete_cookie(
+        cookie_name(web, name), path="/", secure=web.config.secure, httponly=True, samesite="lax"
     )
 
 

@@ -20,6 +20,7 @@ from backstride.web.deps import (
     SignedIn,
     WebApp,
     client_id,
+    delete_cookie,
     get_viewer,
     render,
     slow_lane,
@@ -166,5 +167,5 @@ def delete(
         return _account_page(request, web, user, errors=errors, status_code=422)
     web.services.accounts.delete_account(user)
     response = RedirectResponse("/?deleted=1", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    delete_cookie(response, web, SESSION_COOKIE)
     return response

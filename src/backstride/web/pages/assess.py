@@ -28,6 +28,8 @@ from backstride.web.deps import (
     FormFields,
     Web,
     WebApp,
+    delete_cookie,
+    read_cookie,
     render,
     set_cookie,
     web_of,
@@ -44,7 +46,7 @@ NO_LIMIT = "no_limit"
 def read_draft(request: Request, web: Web) -> dict[str, Any]:
     """The visitor's draft: answers given, keys answered "don't know", and whether it is
     finished (and already kept for a signed-in person)."""
-    raw = request.cookies.get(DRAFT_COOKIE)
+    raw = read_cookie(request, web, DRAFT_COOKIE)
     value = web.signer.unsign(DRAFT_PURPOSE, raw) if raw else None
     if (
         not isinstance(value, dict)
@@ -202,9 +204,9 @@ def start(request: Request, web: WebApp) -> HTMLResponse:
 
 
 @router.post("/assess/restart", dependencies=[CsrfChecked])
-def restart(request: Request) -> Response:
+def restart(request: Request, web: WebApp) -> Response:
     response = RedirectResponse(f"/assess/{_wizard(request).sections[0].id}", status_code=303)
-    response.delete_cookie(DRAFT_COOKIE, path="/")
+    delete_cookie(response, web, DRAFT_COOKIE)
     return response
 
 

@@ -16,6 +16,7 @@ from backstride.web.deps import (
     Web,
     WebApp,
     client_id,
+    delete_cookie,
     render,
     set_cookie,
     slow_lane,
@@ -52,7 +53,7 @@ def signed_in_now(
     """After sign-up or sign-in: a new session, and a finished anonymous assessment kept."""
     start_session(web, person, response, old_token)
     if keep_draft_assessment(request, web, person):
-        response.delete_cookie(DRAFT_COOKIE, path="/")
+        delete_cookie(response, web, DRAFT_COOKIE)
     return response
 
 
@@ -159,7 +160,7 @@ def logout(web: WebApp, viewer: CurrentViewer) -> Response:
     if viewer.session_token:
         web.services.accounts.close_session(viewer.session_token)
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    delete_cookie(response, web, SESSION_COOKIE)
     return response
 
 
