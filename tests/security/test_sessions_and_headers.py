@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from backstride.domain.answers import ContractError
 from backstride.services.container import Services
 from backstride.web.app import create_app
 from backstride.web.config import WebConfig
@@ -178,3 +179,32 @@ def test_behind_tls_cookies_carry_the_host_prefix(services: Services, config: We
         ended = next(c for c in out.headers.get_list("set-cookie") if "__Host-" in c).lower()
         assert "secure" in ended
         assert "max-age=0" in ended
+
+
+def test_trying_name_after_name_at_sign_up_is_slowed_per_address(
+    app: FastAPI, services: Services
+) -> None:
+    """Sign-up says when a name is taken (a person must choose another), so attempts from one
+    address are limited, made or refused alike; another address is not affected."""
+    add_user(services, "ann")
+    limit = services.accounts.policy.max_signups_per_client
+    prober = TestClient(app, client=("203.0.113.7", 40000))
+    answers = []
+    for number in range(limit + 1):
+        name = "ann" if number % 2 else f"new-{number}"
+        form = {"username": name, "password": PASSWORD, "password_again": PASSWORD}
+        answers.append(submit(prober, "/signup", form).status_code)
+        prober.cookies.clear()
+    assert answers[:limit] == [303 if n % 2 == 0 else 422 for n in range(limit)]
+    assert answers[limit] == 429
+    blocked = submit(
+        prober, "/signup", {"username": "new-x", "password": PASSWORD, "password_again": PASSWORD}
+    )
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 0
+    assert "Too many accounts were tried from here" in blocked.text
+    with pytest.raises(ContractError, match="no such user"):
+        services.records.user("new-x")  # nothing was created once blocked
+    neighbour = TestClient(app, client=("198.51.100.9", 40000))
+    form = {"username": "cara", "password": PASSWORD, "password_again": PASSWORD}
+    assert submit(neighbour, "/signup", form).status_code == 303

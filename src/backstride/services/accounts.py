@@ -48,6 +48,9 @@ class Policy:
     failure_window: timedelta = timedelta(minutes=15)
     max_failures_per_account: int = 5
     max_failures_per_client: int = 30
+    #: Sign-up attempts (made or refused) per address in ``failure_window``: enough for a
+    #: clinic signing several patients up on one network, too few to probe which names exist.
+    max_signups_per_client: int = 10
 
 
 class SignInError(Exception):
@@ -166,9 +169,17 @@ class Accounts:
 
     # -- accounts -------------------------------------------------------------------------
 
-    def sign_up(self, name: str, password: str, role: Role = Role.PERSON) -> Person:
+    def sign_up(
+        self, name: str, password: str, role: Role = Role.PERSON, client: str | None = None
+    ) -> Person:
+        """A new account with its password. From the web (``client`` given: where the
+        attempt came from), attempts are limited per address, made or refused alike
+        (``TooManyAttemptsError``), so that nobody can try name after name to learn which
+        exist."""
         clean = check_name(name)
         check_password(password)
+        if client is not None:
+            self._count_sign_up(client)
         password_hash = self.hasher.hash(password)
         with self.store.transaction() as session:
             if people_repo.find_person(session, clean) is not None:
@@ -177,6 +188,18 @@ class Accounts:
             repo.set_password_hash(session, person.id, password_hash)
         self.security.record("account_created", account=person.id, role=role.value)
         return person
+
+    def _count_sign_up(self, client: str) -> None:
+        now = self.clock()
+        key = _digest(f"signup:{client}")
+        with self.store.transaction() as session:
+            since = now - self.policy.failure_window
+            blocked = repo.count_failures(session, key, since) >= self.policy.max_signups_per_client
+            if not blocked:
+                repo.add_failure(session, key, now)
+        if blocked:
+            self.security.record("sign_up_blocked", client=client)
+            raise TooManyAttemptsError(int(self.policy.failure_window.total_seconds()))
 
     def set_password(self, name: str, password: str) -> None:
         """Set a password (admin, CLI); every session of that account ends."""

@@ -1,7 +1,7 @@
 """The security log: one JSON line per event that matters when investigating an attack on
-accounts (OWASP ASVS 4.0.3 V7.1-7.2): sign-ins and their failures, sign-ins refused by the
-rate limit, password changes and resets, sessions opened and closed, accounts created and
-deleted, clinician links, and requests refused for lack of access.
+accounts (OWASP ASVS 4.0.3 V7.1-7.2): sign-ins and their failures, sign-ins and sign-ups
+refused by the rate limit, password changes and resets, sessions opened and closed, accounts
+created and deleted, clinician links, and requests refused for lack of access.
 
 A line names the event, the account by its number (never its name, which may be a real name,
 and never what was typed: a password typed into the name field must not reach a log), the
@@ -28,6 +28,7 @@ EVENTS: dict[str, str] = {
     "sign_in_failed": "a wrong password, or a name with no account (account is then null)",
     "sign_in_blocked": "refused by the rate limit before the password was checked",
     "account_created": "a new account signed up",
+    "sign_up_blocked": "a sign-up refused: too many from one address",
     "account_deleted": "an account and everything stored about it deleted by its owner",
     "password_changed": "the owner changed the password (every other session ended)",
     "password_set": "an administrator set the password from the command line",

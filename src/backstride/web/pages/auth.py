@@ -82,13 +82,20 @@ def signup(
     if password != password_again:
         errors["password_again"] = "The two passwords are not the same."  # noqa: S105 (a message)
     person = None
+    status_code, retry_after = 422, None
     if not errors:
         try:
-            person = web.services.accounts.sign_up(username, password)
+            person = web.services.accounts.sign_up(username, password, client=client_id(request))
         except ContractError as exc:
             errors = {e.field: e.message for e in exc.errors}
+        except TooManyAttemptsError as exc:
+            errors = {
+                "username": "Too many accounts were tried from here. Please wait 15 minutes "
+                "and try again."
+            }
+            status_code, retry_after = 429, exc.retry_after_s
     if person is None:
-        return render(
+        response = render(
             request,
             "auth/signup.html",
             {
@@ -97,8 +104,11 @@ def signup(
                 "errors": errors,
                 "username": username,
             },
-            status_code=422,
+            status_code=status_code,
         )
+        if retry_after is not None:
+            response.headers["retry-after"] = str(retry_after)
+        return response
     redirect = RedirectResponse("/programme", status_code=303)
     return signed_in_now(request, web, person, redirect, viewer.session_token)
 
