@@ -50,7 +50,7 @@ class Policy:
     max_failures_per_client: int = 30
     #: Sign-up attempts (made or refused) per address in ``failure_window``: enough for a
     #: clinic signing several patients up on one network, too few to probe which names exist.
-    max_signups_per_client: int = 10
+    max_signups_per_client: int = 20
 
 
 class SignInError(Exception):
