@@ -198,3 +198,20 @@ def test_account_commands_write_their_security_events_to_standard_error(cli: Cli
     code, _, err = run(cli, "user", "reset-code", "nobody")
     assert code == 2
     assert "security " not in err, "nothing happened, nothing logged"
+
+
+def test_db_backup_sealed_with_a_passphrase_file(cli: CliRunner, tmp_path: Path) -> None:
+    assert run(cli, "user", "add", "ann")[0] == 0
+    secret = tmp_path / "passphrase"
+    secret.write_text("a long backup passphrase\n", encoding="utf-8")
+    backup = tmp_path / "backup.sealed"
+    code, out, _ = run(cli, "db", "backup", "-o", str(backup), "--passphrase-file", str(secret))
+    assert code == 0
+    assert "(sealed)" in out
+    assert b'"ann"' not in backup.read_bytes()
+    code, _, err = run(cli, "db", "restore", str(backup))
+    assert code == 2
+    assert "passphrase" in err
+    code, out, _ = run(cli, "db", "restore", str(backup), "--passphrase-file", str(secret))
+    assert code == 0
+    assert out.startswith("restored ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -131,3 +132,64 @@ def test_backup_and_restore_round_trip(records: Records, store: Store, tmp_path:
     with pytest.raises(ContractError, match="format"):
         store.restore(broken)
     assert records.history("ann")[2] == before[2], "a refused restore changes nothing"
+
+
+PASSPHRASE = "correct horse battery staple"  # noqa: S105 (a test passphrase)
+
+
+def test_a_sealed_backup_restores_only_with_its_passphrase(
+    records: Records, store: Store, tmp_path: Path
+) -> None:
+    records.add_user("ann-with-a-rare-name", "person")
+    records.add_entry("ann-with-a-rare-name", entry(TODAY, pain_now=4, note="knee and back"))
+    before = records.history("ann-with-a-rare-name")
+    sealed = tmp_path / "backup.sealed"
+    store.backup(sealed, PASSPHRASE)
+    content = sealed.read_bytes()
+    assert b"ann-with-a-rare-name" not in content
+    assert b"knee and back" not in content
+    assert json.loads(content)["format"] == "backstride-sealed-1"
+    records.add_user("bob", "person")
+    with pytest.raises(ContractError, match="passphrase: this backup is sealed"):
+        store.restore(sealed)
+    with pytest.raises(ContractError, match="passphrase: does not open this backup"):
+        store.restore(sealed, "not the passphrase at all")
+    assert records.user("bob"), "a refused restore changes nothing"
+    store.restore(sealed, PASSPHRASE)
+    assert records.history("ann-with-a-rare-name") == before
+    with pytest.raises(ContractError, match="no such user"):
+        records.user("bob")
+
+
+def test_a_changed_sealed_backup_is_refused(store: Store, records: Records, tmp_path: Path) -> None:
+    records.add_user("ann", "person")
+    sealed = tmp_path / "backup.sealed"
+    store.backup(sealed, PASSPHRASE)
+    envelope = json.loads(sealed.read_bytes())
+    data = bytearray(base64.b64decode(envelope["data"]))
+    data[len(data) // 2] ^= 1
+    flipped = tmp_path / "flipped.sealed"
+    flipped.write_text(json.dumps({**envelope, "data": base64.b64encode(data).decode()}))
+    with pytest.raises(ContractError, match="passphrase: does not open this backup"):
+        store.restore(flipped, PASSPHRASE)
+    renamed = tmp_path / "renamed.sealed"
+    renamed.write_text(json.dumps({**envelope, "cipher": "ROT13"}))
+    with pytest.raises(ContractError, match="format: not a readable backstride-sealed-1 file"):
+        store.restore(renamed, PASSPHRASE)
+    costly = tmp_path / "costly.sealed"
+    costly.write_text(json.dumps({**envelope, "kdf": {**envelope["kdf"], "n": 2**30}}))
+    with pytest.raises(ContractError, match="format"):
+        store.restore(costly, PASSPHRASE)
+
+
+def test_passphrases_are_long_and_plain_backups_take_none(
+    store: Store, records: Records, tmp_path: Path
+) -> None:
+    records.add_user("ann", "person")
+    with pytest.raises(ContractError, match="passphrase: must be at least 12 characters"):
+        store.backup(tmp_path / "short.sealed", "short")
+    assert not (tmp_path / "short.sealed").exists()
+    plain = tmp_path / "plain.json"
+    store.backup(plain)
+    with pytest.raises(ContractError, match="passphrase: this backup is not sealed"):
+        store.restore(plain, PASSPHRASE)

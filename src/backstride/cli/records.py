@@ -27,24 +27,52 @@ def db_upgrade() -> None:
     sys.stdout.write("database is at the newest schema\n")
 
 
+PassphraseFile = Annotated[
+    Path | None,
+    typer.Option(
+        help="A file whose first line is the passphrase that seals (backup) or opens "
+        "(restore) the backup; keep it readable only by the service. Without it the backup "
+        "is plain JSON.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+
+
+def _passphrase(file: Path | None) -> str | None:
+    if file is None:
+        return None
+    lines = file.read_text(encoding="utf-8").splitlines()
+    return lines[0].strip() if lines else ""
+
+
 @db_app.command("backup")
 def db_backup(
     output: Annotated[Path, typer.Option("-o", "--output", help="The backup file to write.")],
+    passphrase_file: PassphraseFile = None,
 ) -> None:
-    """Write a consistent copy of every record (safe while Backstride is in use)."""
-    counts = open_records().store.backup(output)
-    sys.stdout.write(f"wrote {output}: {sum(counts.values())} rows\n")
+    """Write a consistent copy of every record (safe while Backstride is in use), sealed with
+    a passphrase (scrypt and AES-256-GCM) when one is given."""
+    from backstride.domain.answers import ContractError
+
+    try:
+        counts = open_records().store.backup(output, _passphrase(passphrase_file))
+    except ContractError as exc:
+        raise fail(EXIT_CONTRACT, str(exc)) from None
+    sealed = " (sealed)" if passphrase_file is not None else ""
+    sys.stdout.write(f"wrote {output}{sealed}: {sum(counts.values())} rows\n")
 
 
 @db_app.command("restore")
 def db_restore(
     file: Annotated[Path, typer.Argument(help="A file written by `backstride db backup`.")],
+    passphrase_file: PassphraseFile = None,
 ) -> None:
     """Replace every record with the backup's, all or nothing."""
     from backstride.domain.answers import ContractError
 
     try:
-        counts = open_records().store.restore(file)
+        counts = open_records().store.restore(file, _passphrase(passphrase_file))
     except ContractError as exc:
         raise fail(EXIT_CONTRACT, str(exc)) from None
     sys.stdout.write(f"restored {sum(counts.values())} rows from {file}\n")

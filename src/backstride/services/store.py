@@ -22,6 +22,7 @@ from backstride.domain.answers import ROOT, ContractError, FieldError
 from backstride.persistence import migrate
 from backstride.persistence.engine import SQLITE_BEGIN, create_db_engine, session_factory
 from backstride.persistence.tables import Base
+from backstride.services.sealed import check_passphrase, is_sealed, seal, unseal
 from backstride.services.settings import Settings
 
 BACKUP_FORMAT = "backstride-backup-1"
@@ -79,8 +80,11 @@ class Store:
 
     # -- backup and restore ---------------------------------------------------------------
 
-    def backup(self, path: Path) -> dict[str, int]:
-        """Write every row to ``path``; returns row counts per table (no patient data)."""
+    def backup(self, path: Path, passphrase: str | None = None) -> dict[str, int]:
+        """Write every row to ``path``; returns row counts per table (no patient data). With
+        a ``passphrase`` the file is sealed (``services.sealed``: scrypt and AES-256-GCM)."""
+        if passphrase is not None:
+            check_passphrase(passphrase)
         tables: dict[str, list[dict[str, Any]]] = {}
         reader = self.engine.connect().execution_options(**{SQLITE_BEGIN: "DEFERRED"})
         with reader as connection, connection.begin():
@@ -92,15 +96,29 @@ class Store:
                 tables[table.name] = [_encode(dict(row._mapping)) for row in rows]
         document = {"format": BACKUP_FORMAT, "revision": revision, "tables": tables}
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
+        content = json.dumps(document, separators=(",", ":")).encode("utf-8")
+        tmp.write_bytes(content if passphrase is None else seal(content, passphrase))
         tmp.replace(path)  # the backup file appears whole or not at all
         return {name: len(rows) for name, rows in tables.items()}
 
-    def restore(self, path: Path) -> dict[str, int]:
-        """Replace every row with the backup's, in one transaction (all or nothing)."""
+    def restore(self, path: Path, passphrase: str | None = None) -> dict[str, int]:
+        """Replace every row with the backup's, in one transaction (all or nothing). A sealed
+        backup needs its ``passphrase``; nothing is written when it does not open it."""
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            content = path.read_bytes()
+        except OSError:
+            raise ContractError((FieldError(ROOT, "not a readable Backstride backup"),)) from None
+        if is_sealed(content):
+            if passphrase is None:
+                raise ContractError(
+                    (FieldError("passphrase", "this backup is sealed: give its passphrase"),)
+                )
+            content = unseal(content, passphrase)
+        elif passphrase is not None:
+            raise ContractError((FieldError("passphrase", "this backup is not sealed"),))
+        try:
+            document = json.loads(content.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
             raise ContractError((FieldError(ROOT, "not a readable Backstride backup"),)) from None
         if not isinstance(document, dict) or document.get("format") != BACKUP_FORMAT:
             raise ContractError((FieldError("format", f"must be {BACKUP_FORMAT}"),))
