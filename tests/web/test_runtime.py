@@ -10,9 +10,9 @@ import inspect
 import threading
 from dataclasses import replace
 
-import anyio
 import pytest
 from anyio import to_thread
+from anyio.from_thread import start_blocking_portal
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -111,10 +111,10 @@ def test_slow_lane_makes_a_coroutine_that_runs_the_route_in_a_worker_thread() ->
     assert inspect.iscoroutinefunction(wrapped)
     assert inspect.signature(wrapped) == inspect.signature(route)
 
-    async def call() -> tuple[tuple[int, int], int]:
-        return await wrapped(21), threading.get_ident()
-
-    (value, worker), loop_thread = anyio.run(call)
+    # An event loop of its own, in its own thread (the test's thread may have one running).
+    with start_blocking_portal() as portal:
+        value, worker = portal.call(wrapped, 21)
+        loop_thread = portal.call(threading.get_ident)
     assert value == 42
     assert worker != loop_thread
 
