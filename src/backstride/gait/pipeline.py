@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
 
+from backstride.gait.contacts import WaveletContacts
 from backstride.gait.detection import StepDetector
 from backstride.gait.errors import GaitInputError
 from backstride.gait.parameters import Regularity, ZijlstraStepLength, vertical_position
@@ -157,6 +158,7 @@ class GaitPipeline:
         resampler: Resampler | None = None,
         vertical: VerticalAcceleration | None = None,
         step_detector: StepDetector | None = None,
+        contacts: WaveletContacts | Literal["peaks"] | None = None,
         regularity: Regularity | None = None,
         step_length: ZijlstraStepLength | None = None,
     ) -> None:
@@ -164,6 +166,7 @@ class GaitPipeline:
         self.resampler = resampler
         self.vertical = vertical
         self.step_detector = step_detector
+        self.contacts = contacts
         self.regularity = regularity
         self.step_length = step_length
 
@@ -184,17 +187,26 @@ class GaitPipeline:
         detector = detector.detect(
             vertical.vertical_mps2_, sampling_rate_hz=fs, valid=resampled.valid_, yaw_dps=yaw_dps
         )
+        bouts_contacts = detector.bouts_
+        if self.contacts != "peaks" and bouts_contacts:
+            refiner = (self.contacts or WaveletContacts()).refine(
+                vertical.vertical_mps2_, bouts_contacts, sampling_rate_hz=fs
+            )
+            bouts_contacts = refiner.bouts_
+        all_contacts = (
+            np.concatenate(bouts_contacts) if bouts_contacts else np.zeros(0, dtype=np.intp)
+        )
         t_s = resampled.t_s_
         step_length = self.step_length or ZijlstraStepLength()
         position = (
             vertical_position(vertical.vertical_mps2_, fs)
-            if height is not None and detector.bouts_
+            if height is not None and bouts_contacts
             else None
         )
         bouts: list[Bout] = []
         lengths: list[NDArray[np.float64]] = []
         tilts: list[NDArray[np.float64]] = []
-        for contacts in detector.bouts_:
+        for contacts in bouts_contacts:
             bout, step_lengths = self._bout(
                 vertical=vertical.vertical_mps2_,
                 position=position,
@@ -209,7 +221,7 @@ class GaitPipeline:
             tilts.append(np.median(vertical.gravity_unit_[contacts[0] : contacts[-1] + 1], axis=0))
         self.result_ = GaitResult(
             sampling_rate_hz=recording.device_rate_hz,
-            initial_contacts_s=tuple(float(t) for t in t_s[detector.initial_contacts_]),
+            initial_contacts_s=tuple(float(t) for t in t_s[all_contacts]),
             step_lengths_m=(
                 tuple(float(v) for part in lengths for v in (*part, np.nan))
                 if height is not None
