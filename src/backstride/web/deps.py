@@ -43,8 +43,9 @@ class Web:
     emergency_number: str = "112"
 
 
-#: Threads for slow work (password hashing, PDFs, exports), beside the routes' own pool: with
-#: one thread there (``WebConfig.thread_count``), a PDF must not hold every page up.
+#: Threads for slow work (password hashing, PDFs, exports, walking-test analysis), beside the
+#: routes' own pool: with one thread there (``WebConfig.thread_count``), a PDF must not hold
+#: every page up.
 SLOW_LANE_THREADS = 2
 _slow_lane: RunVar[CapacityLimiter] = RunVar("backstride_slow_lane")
 

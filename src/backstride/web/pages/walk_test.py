@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from backstride.domain.answers import ContractError
 from backstride.services.walking_tests import WalkingTests
-from backstride.web.deps import CsrfHeaderChecked, PersonUser, WebApp, render
+from backstride.web.deps import CsrfHeaderChecked, PersonUser, WebApp, render, slow_lane
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,6 +90,7 @@ async def upload_body(request: Request) -> bytes:
 
 
 @router.post("/walk-test", dependencies=[CsrfHeaderChecked])
+@slow_lane
 def upload(web: WebApp, user: PersonUser, body: Annotated[bytes, Depends(upload_body)]) -> Response:
     """The recording page's upload (JSON). 201 with the new result's address; 413 when too
     large; 422 naming the field or what is wrong with the recording; nothing is stored then.
