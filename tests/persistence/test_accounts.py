@@ -138,6 +138,16 @@ def test_reset_codes_work_once_for_their_owner_within_the_hour(
         accounts.reset_password("ann", late, "yet another passphrase")
 
 
+def test_a_mistyped_name_does_not_use_up_a_reset_code(accounts: Accounts) -> None:
+    accounts.sign_up("ann", PASSWORD)
+    code = accounts.reset_code("ann")
+    for wrong in ("anne", "nobody-at-all"):
+        with pytest.raises(ContractError, match="code: is not valid"):
+            accounts.reset_password(wrong, code, "ann's new passphrase")
+    accounts.reset_password("ann", code, "ann's new passphrase")
+    assert accounts.sign_in("ann", "ann's new passphrase", "10.0.0.1").name == "ann"
+
+
 def test_invitations_link_a_person_to_the_clinician_once(
     accounts: Accounts, records: Records, clock: Clock
 ) -> None:

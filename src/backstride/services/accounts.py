@@ -398,18 +398,27 @@ class Accounts:
         """Set a new password with a reset code; every session of the account ends."""
         check_password(password)
         password_hash = self.hasher.hash(password)
-        with self.store.transaction() as session:
+        with self.store.read() as session:
             found = repo.credentials(session, name.strip())
-            owner = repo.use_code(session, _digest(normalise_code(code)), "reset", self.clock())
-            valid = found is not None and owner == found[0].id
-            if valid and owner is not None:
-                repo.set_password_hash(session, owner, password_hash)
-                repo.delete_sessions(session, owner)
         account = found[0].id if found is not None else None
-        if not valid:
+        try:
+            self._reset(account, code, password_hash)
+        except ContractError:
             self.security.record("password_reset_failed", account=account)
-            raise ContractError((FieldError("code", "is not valid for that name, or has expired"),))
+            raise
         self.security.record("password_reset", account=account)
+
+    def _reset(self, account: int | None, code: str, password_hash: str) -> None:
+        """Use the code and set the hash, or raise inside the transaction: it rolls back, so
+        a mistyped name does not use up the code."""
+        with self.store.transaction() as session:
+            owner = repo.use_code(session, _digest(normalise_code(code)), "reset", self.clock())
+            if account is None or owner != account:
+                raise ContractError(
+                    (FieldError("code", "is not valid for that name, or has expired"),)
+                )
+            repo.set_password_hash(session, account, password_hash)
+            repo.delete_sessions(session, account)
 
     # -- the audit trail ------------------------------------------------------------------
 
