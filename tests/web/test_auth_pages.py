@@ -235,9 +235,12 @@ def test_changing_my_password_signs_out_everywhere_else(
         {"current_password": PASSWORD, "new_password": "a brand new passphrase"},
         form_page="/account",
     )
-    assert changed.status_code == 200
-    assert "Your password is changed" in changed.text
-    assert client.get("/account").status_code == 200, "this browser stays signed in"
+    assert changed.status_code == 303
+    page = client.get(changed.headers["location"])
+    assert page.status_code == 200, "this browser stays signed in"
+    assert "Your password is changed" in page.text
+    assert "This browser" in page.text, "its new session is listed"
+    assert "Another browser" not in page.text
     assert other.get("/account", follow_redirects=False).status_code == 303
     sign_in(new_client(app), "ann", "a brand new passphrase")
 

@@ -57,9 +57,13 @@ def _account_page(
     return render(request, "account.html", context, status_code=status_code)
 
 
+PASSWORD_CHANGED = "Your password is changed. Everywhere else you were signed in is now signed out."  # noqa: S105 (a message)
+
+
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, web: WebApp, user: SignedIn) -> HTMLResponse:
-    return _account_page(request, web, user)
+    changed = request.query_params.get("password") == "changed"
+    return _account_page(request, web, user, notice=PASSWORD_CHANGED if changed else None)
 
 
 @router.post("/account/sessions/end", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -126,12 +130,9 @@ def change_password(
     except ContractError as exc:
         errors = {e.field: f"New password {e.message}." for e in exc.errors}
         return _account_page(request, web, user, errors=errors, status_code=422)
-    response = _account_page(
-        request,
-        web,
-        user,
-        notice="Your password is changed. Everywhere else you were signed in is now signed out.",
-    )
+    # Post, then redirect: a reload does not send the form again, and the page lists the new
+    # session of this browser, opened here.
+    response = RedirectResponse("/account?password=changed", status_code=303)
     start_session(web, user, response, None)
     return response
 
