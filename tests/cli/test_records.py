@@ -186,7 +186,15 @@ def test_commands_name_what_is_missing(cli: CliRunner, tmp_path: Path) -> None:
 
 
 def test_account_commands_write_their_security_events_to_standard_error(cli: CliRunner) -> None:
-    assert run(cli, "user", "add", "ann-smith")[0] == 0
+    code, _, err = run(cli, "user", "add", "ann-smith")
+    assert code == 0
+    created = json.loads(err.strip().removeprefix("security "))
+    assert (created["event"], created["account"], created["role"]) == (
+        "account_created",
+        1,
+        "person",
+    )
+    assert "ann-smith" not in err
     code, out, err = run(cli, "user", "reset-code", "ann-smith")
     assert code == 0
     assert len(out.strip()) >= 8, "the code itself goes to standard output"

@@ -87,12 +87,19 @@ def user_add(
     role: Annotated[str, typer.Option(help="person, clinician or admin.")] = "person",
 ) -> None:
     """Add a person, clinician or admin."""
+    from backstride.cli.logs import security_log_to_stderr
     from backstride.domain.answers import ContractError
+    from backstride.services.security_log import SecurityLog
 
+    records = open_records()
     try:
-        person = open_records().add_user(name, role)
+        person = records.add_user(name, role)
     except ContractError as exc:
         raise fail(EXIT_CONTRACT, str(exc)) from None
+    with security_log_to_stderr():
+        SecurityLog(records.clock).record(
+            "account_created", account=person.id, role=person.role.value, by="command line"
+        )
     sys.stdout.write(f"added {person.role.value} #{person.id}\n")
 
 
