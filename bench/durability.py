@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.durability.server import Server
 from tests.durability.stream import Stream, prepare_people
 from tests.persistence.test_durability import (
     assert_exact,
     check_integrity,
     stored_entries,
 )
+from tests.server import Server
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import random
 import statistics
 import sys
@@ -35,7 +34,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 import httpx
 
@@ -44,25 +42,13 @@ from backstride.services.settings import Settings
 from backstride.services.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.benches import load_bench
 from tests.postgres import admin_url, temporary_database
+from tests.server import Server
 
 GOAL_P95_MS = 100.0
 PASSWORD = "load-test password 1"  # noqa: S105 (throwaway bench accounts)
 STEPS = ("sign in", "GET /checkin", "POST /checkin", "GET /programme", "GET /progress")
-
-
-def _bench_web() -> ModuleType:
-    """bench/web.py (its builder and server), loaded by path: bench/ is not a package."""
-    name = "bench_web"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("web.py"))
-    if spec is None or spec.loader is None:
-        raise SystemExit("bench/web.py is missing")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -94,7 +80,7 @@ def percentile_ms(values: list[float], q: int) -> float:
 
 
 def csrf_of(page: httpx.Response) -> str:
-    found = _bench_web().CSRF.search(page.text)
+    found = load_bench("web").CSRF.search(page.text)
     return found.group(1) if found else ""
 
 
@@ -102,7 +88,7 @@ async def person_journey(  # noqa: PLR0917 (one call site, every argument needed
     base_url: str, name: str, results: Results, deadline: float, think_s: float, seed: int
 ) -> None:
     rng = random.Random(seed)
-    checkin_form = _bench_web().checkin_form
+    checkin_form = load_bench("web").checkin_form
 
     async def pause() -> None:
         await asyncio.sleep(rng.expovariate(1 / think_s) if think_s > 0 else 0)
@@ -217,8 +203,8 @@ def main(argv: Sequence[str] | None = None) -> Results:
     parser.add_argument("--days", type=int, default=90, help="days of diary per person")
     args = parser.parse_args(argv)
 
-    web = _bench_web()
-    with database(args.database, args.database_url) as url:
+    web = load_bench("web")  # its builder
+    with database(args.database, args.database_url) as url, tempfile.TemporaryDirectory() as logs:
         built = web.build(url, args.people, args.days, 0)
         names = [web.person_name(i) for i in range(1, args.people + 1)]
         set_passwords(url, names)
@@ -227,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> Results:
             f"data: {built.people} people x {args.days} days = {built.entries} check-ins "
             f"({kind}), built in {built.seconds:.1f} s"
         )
-        server = web.Server.start(url, args.workers)
+        server = Server.start(url, Path(logs) / "server.log", workers=args.workers)
         print(
             f"load: {args.people} people, {args.duration:.0f} s, think time {args.think} s "
             f"(mean), backstride serve --workers {args.workers}, loopback"

@@ -32,19 +32,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import os
 import random
 import re
-import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -53,6 +47,10 @@ from typing import Any
 
 import httpx
 from sqlalchemy import insert, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.server import Server
 
 from backstride.persistence.tables import (
     AssessmentRow,
@@ -231,78 +229,6 @@ def open_sessions(database_url: str, ids: dict[int, str]) -> dict[str, str]:
         services.close()
 
 
-# -- the server --------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-
-    @classmethod
-    def start(cls, database_url: str, workers: int) -> Server:
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("BACKSTRIDE_")}
-        env["BACKSTRIDE_DATABASE_URL"] = database_url
-        env["BACKSTRIDE_SECRET_KEY"] = secrets.token_urlsafe(48)
-        command = [str(Path(sys.executable).parent / "backstride"), "serve"]
-        command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-        process = subprocess.Popen(  # noqa: S603 (our own command)
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        server = cls(f"http://127.0.0.1:{port}", process)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server stopped (exit {process.returncode})")
-            try:
-                with urllib.request.urlopen(f"{server.url}/api/v1/health", timeout=2):  # noqa: S310
-                    return server
-            except OSError:
-                time.sleep(0.1)
-        server.stop()
-        raise RuntimeError("the server did not start in 60 s")
-
-    def cpu_s(self) -> float:
-        """CPU time (user + system) used so far by the server and its worker processes (Linux
-        /proc), so that each case's server cost can be told apart from the client's."""
-        total = 0.0
-        tick = os.sysconf("SC_CLK_TCK")
-        for pid in self._tree(self.process.pid):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # a worker that has just exited
-            total += (int(fields[11]) + int(fields[12])) / tick
-        return total
-
-    @staticmethod
-    def _tree(root: int) -> list[int]:
-        pids, todo = [], [root]
-        while todo:
-            pid = todo.pop()
-            pids.append(pid)
-            for task in Path(f"/proc/{pid}/task").glob("*/children"):
-                with contextlib.suppress(OSError):
-                    todo.extend(int(child) for child in task.read_text().split())
-        return pids
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 # -- the load ------------------------------------------------------------------------------
 
 
@@ -471,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> list[Measured]:
         clients = max(args.concurrency)
         ids = {i: person_name(i) for i in range(1, min(clients, args.people) + 1)}
         tokens = open_sessions(url, {**ids, args.people + 1: CLINICIAN})
-        server = Server.start(url, args.workers)
+        server = Server.start(url, Path(tmp) / "server.log", workers=args.workers)
         print(
             f"server: backstride serve, {args.workers} uvicorn worker(s), loopback; "
             f"{args.requests} requests per case after one warm-up request per client"

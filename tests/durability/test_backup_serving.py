@@ -15,10 +15,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.durability.server import Server, cli
 from tests.durability.stream import Stream, prepare_people
 from tests.persistence.test_backup_while_writing import assert_every_row_has_its_parents
 from tests.persistence.test_durability import assert_exact, check_integrity, stored_entries
+from tests.server import Server, cli
 
 BACKUPS = 2
 

@@ -20,8 +20,8 @@ import pytest
 from backstride.services.accounts import Accounts
 from backstride.services.settings import Settings
 from backstride.services.store import Store
-from tests.durability.server import Server, cli
 from tests.durability.stream import PASSWORD
+from tests.server import Server, cli
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 NAME = "clinic-person"

@@ -16,9 +16,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.durability.server import Server
 from tests.durability.stream import Stream, prepare_people
 from tests.persistence.test_durability import assert_exact, check_integrity, stored_entries
+from tests.server import Server
 
 #: Kills per database; a longer run: BACKSTRIDE_DURABILITY_KILLS=30 pytest tests/durability
 KILLS = int(os.environ.get("BACKSTRIDE_DURABILITY_KILLS", "3"))

@@ -16,9 +16,9 @@ import httpx
 from backstride.services.accounts import HASHING_AT_ONCE, BoundedPasswordHash
 from backstride.services.container import Services
 from backstride.services.settings import Settings
-from tests.durability.server import Server
 from tests.durability.stream import PASSWORD, Stream, prepare_people
 from tests.persistence.test_durability import assert_exact, check_integrity, stored_entries
+from tests.server import Server
 
 CLIENTS = 12
 RUN_S = 8.0

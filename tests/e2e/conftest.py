@@ -15,13 +15,7 @@ Debian (scripts/setup-test-system.sh) and axe-core from npm (scripts/vendor-asse
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +30,8 @@ from playwright.sync_api import (
     Page,
     sync_playwright,
 )
+
+from tests.server import Server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -58,7 +54,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (the demo accounts' published password)
-SERVER_START_S = 60.0
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -74,73 +69,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@dataclass(frozen=True)
-class Server:
-    """The app as users meet it: ``backstride serve --demo`` on its own SQLite file."""
-
-    url: str
-    database_url: str
-    env: dict[str, str]
-    log: Path
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run ``backstride`` against the server's database (e.g. to add past diary days)."""
-        done = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
-            [str(Path(sys.executable).parent / "backstride"), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
-        assert done.returncode == 0, f"backstride {args[:2]}: {done.stdout}\n{done.stderr}"
-        return done
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server stopped (exit {process.returncode}):\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as answer:  # noqa: S310 (loopback http)
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"the server did not answer /api/v1/health in {SERVER_START_S:.0f} s")
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app as users meet it: ``backstride serve --demo`` on its own SQLite file."""
     folder = tmp_path_factory.mktemp("e2e")
-    port = free_port()
     database_url = f"sqlite:///{folder / 'e2e.db'}"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BACKSTRIDE_")}
-    env["BACKSTRIDE_DATABASE_URL"] = database_url
-    log = folder / "server.log"
-    command = [str(Path(sys.executable).parent / "backstride")]
-    command += ["serve", "--host", "127.0.0.1", "--port", str(port), "--demo"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-    url = f"http://127.0.0.1:{port}"
+    server = Server.start(database_url, folder / "server.log", workers=1, options=("--demo",))
     try:
-        _wait_until_up(url, process, log)
-        yield Server(url=url, database_url=database_url, env=env, log=log)
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,6 @@ server (every case answers as expected, so the benchmark measures pages, not err
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -13,19 +11,12 @@ import pytest
 
 from backstride.services.container import Services
 from backstride.services.settings import Settings
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "web.py"
+from tests.benches import load_bench
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_web", BENCH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_web"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("web")
 
 
 def test_builder_makes_people_diaries_and_a_caseload(bench: ModuleType, tmp_path: Path) -> None:

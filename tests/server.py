@@ -1,10 +1,11 @@
-"""The real server for durability tests: ``backstride serve`` in its own process group.
+"""The real server for tests and benches: ``backstride serve`` in its own process group.
 
-``Server.start`` runs ``backstride serve --workers N`` on a free loopback port with its own
-database URL and secret, in a new session (so the uvicorn master and its workers form one
-process group), and waits for ``/api/v1/health``. ``kill()`` SIGKILLs the whole group at
-once, as a power cut or the OOM killer would; ``restart()`` starts it again on the same
-port and database. Its output goes to a log file that a failing test shows.
+``Server.start`` runs ``backstride serve --workers N`` (plus any ``options``, such as
+``--demo`` for the browser tests) on a free loopback port with its own database URL and
+secret, in a new session (so the uvicorn master and its workers form one process group), and
+waits for ``/api/v1/health``. ``kill()`` SIGKILLs the whole group at once, as a power cut or
+the OOM killer would; ``stop()`` ends it gracefully; ``restart()`` starts it again on the
+same port and database. Its output goes to a log file that a failing test shows.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class Server:
     database_url: str
     log: Path
     workers: int = 2
+    options: tuple[str, ...] = ()
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
@@ -72,16 +74,22 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, database_url: str, log: Path, workers: int = 2) -> Server:
-        server = cls(database_url, log, workers)
+    def start(
+        cls, database_url: str, log: Path, workers: int = 2, options: tuple[str, ...] = ()
+    ) -> Server:
+        server = cls(database_url, log, workers, options)
         server.restart()
         return server
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run ``backstride ARGS`` against the server's database (see ``cli``)."""
+        return cli(self.database_url, *args)
 
     def restart(self, *, wait: bool = True) -> None:
         """Start the server (again); returns once it answers (at once with ``wait=False``)."""
         assert self.process is None or self.process.poll() is not None, "still running"
         command = [BACKSTRIDE, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        command += ["--workers", str(self.workers)]
+        command += ["--workers", str(self.workers), *self.options]
         with self.log.open("ab") as out:
             out.write(f"\n--- start {self.starts + 1} ---\n".encode())
             out.flush()
@@ -118,6 +126,20 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         pids = [int(pid) for pid in children.read_text().split()]
         return [pid for pid in pids if b"spawn_main" in _cmdline(pid)]
+
+    def cpu_s(self) -> float:
+        """CPU time (user and system) the master and its workers have used so far (Linux
+        /proc): what requests cost the server, whatever the clients cost."""
+        assert self.process is not None
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in (self.process.pid, *self.worker_pids()):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a worker that has just exited
+            total += (int(fields[11]) + int(fields[12])) / tick
+        return total
 
     def kill(self) -> None:
         """SIGKILL the master and every worker at the same moment."""
