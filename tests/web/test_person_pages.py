@@ -384,6 +384,35 @@ def test_a_warning_sign_leads_to_an_emergency_message_on_every_page_until_read(
     assert "Call for help now" not in client.get("/programme").text
 
 
+def test_an_escalation_first_found_by_the_progress_page_is_in_its_own_banner(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    # Stored without working out the status (as a check-in kept before a rule applied), so
+    # the progress page is the first to find the escalation: it stores it and must list it
+    # in the banner of that same page, once, after the ones already open.
+    services.records.add_entry(
+        "ann",
+        {
+            "day": today(services),
+            "pain_now": 4,
+            "pain_walking": 6,
+            "walk_minutes": 20,
+            "red_flag": True,
+        },
+    )
+    assert services.records.open_escalations("ann") == []
+
+    page = client.get("/progress").text
+    banner = page[page.index('aria-labelledby="escalation-title"') : page.index("</section>")]
+    (stored,) = services.records.open_escalations("ann")
+    assert "Call for help now" in banner
+    assert banner.count(stored.reasons[0].message) == 1
+
+    again = client.get("/progress").text  # shown again, not stored again
+    assert again.count('id="escalation-title"') == 1
+    assert len(services.records.open_escalations("ann")) == 1
+
+
 @pytest.mark.parametrize(
     ("referer", "back"),
     [

@@ -144,6 +144,8 @@ class Episode:
     recent: list[DiaryEntry]
     #: The fingerprints of every escalation stored for the person (``record_escalation``).
     stored: frozenset[str]
+    #: The escalations shown and not yet acknowledged (what every page's banner lists).
+    open: list[StoredEscalation]
 
 
 class Records:
@@ -364,7 +366,8 @@ class Records:
                         self._statuses.popitem(last=False)
             latest_entries = repo.latest_entries(session, person.id, recent) if recent else []
             stored = repo.escalation_fingerprints(session, person.id)
-        return Episode(person, head is not None, status, latest_entries, stored)
+            still_open = repo.open_escalations(session, person.id) if stored else []
+        return Episode(person, head is not None, status, latest_entries, stored, still_open)
 
     def status(self, who: Who) -> tuple[DiaryStatus, StoredEscalation | None]:
         """The diary's status for the current episode; a new escalation is stored as shown."""

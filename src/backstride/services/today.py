@@ -65,6 +65,8 @@ class ProgressView:
     recent: tuple[DiaryEntry, ...]
     has_assessment: bool
     today: date
+    #: Escalations shown and not yet acknowledged, the new one included (the banner's list).
+    open_escalations: tuple[StoredEscalation, ...]
 
 
 def current_week(plan: dict[str, Any], week_number: int) -> dict[str, Any] | None:
@@ -164,7 +166,10 @@ class Today:
         episode = self.records.episode_status(who, recent=RECENT_CHECK_INS)
         status = episode.status
         new = self.records.record_escalation(episode.person, status.escalation, episode.stored)
-        return ProgressView(status, new, tuple(episode.recent), episode.has_assessment, today)
+        still_open = (*episode.open, new) if new is not None else tuple(episode.open)
+        return ProgressView(
+            status, new, tuple(episode.recent), episode.has_assessment, today, still_open
+        )
 
     # -- downloads and content ---------------------------------------------------------
 

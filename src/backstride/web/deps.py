@@ -7,7 +7,7 @@ and gets the person, or the visitor is sent to sign in (pages) or answered 401 (
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -265,9 +265,11 @@ def render(
     context: dict[str, Any] | None = None,
     *,
     status_code: int = 200,
+    escalations: Sequence[StoredEscalation] | None = None,
 ) -> HTMLResponse:
     """A page, with what every page shows: who is signed in, the CSRF token for its forms,
-    the emergency note, open escalations and the demo label."""
+    the emergency note, open escalations and the demo label. ``escalations``: the open
+    escalations when the page has just read them (with any it stored), else they are read."""
     web = web_of(request)
     viewer = get_viewer(request, web)
     page = {
@@ -277,7 +279,9 @@ def render(
         "csrf_token": web.signer.csrf_token(viewer.binding),
         "demo": web.config.demo,
         "emergency_number": web.emergency_number,
-        "escalations": open_escalations(web, viewer.person),
+        "escalations": (
+            open_escalations(web, viewer.person) if escalations is None else escalations
+        ),
         "path": request.url.path,
     }
     page.update(context or {})

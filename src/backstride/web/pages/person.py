@@ -349,18 +349,29 @@ def _back(request: Request) -> str:
 DAILY_CHART_DAYS = 56
 
 
-def _daily(points: Sequence[Point]) -> Sequence[Point]:
-    return points
+def _weeks(points: Sequence[Point]) -> list[int]:
+    """For each point, the index of its calendar week (from Monday) in the series; the
+    series all share their days, so this is worked out once per page."""
+    index: dict[date, int] = {}
+    return [
+        index.setdefault(day - timedelta(days=day.weekday()), len(index)) for day, _ in points
+    ]
 
 
-def _weekly(points: Sequence[Point]) -> list[Point]:
-    """One point per calendar week (from Monday): the mean of the days recorded, if any."""
-    weeks: dict[date, list[float]] = {}
-    for day, value in points:
-        bucket = weeks.setdefault(day - timedelta(days=day.weekday()), [])
+def _weekly(points: Sequence[Point], weeks: Sequence[int]) -> list[Point]:
+    """One point per calendar week (``_weeks``): the mean of the days recorded, if any."""
+    starts: list[date] = []
+    sums: list[float] = []
+    counts: list[int] = []
+    for (day, value), week in zip(points, weeks, strict=True):
+        if week == len(starts):
+            starts.append(day - timedelta(days=day.weekday()))
+            sums.append(0.0)
+            counts.append(0)
         if value is not None:
-            bucket.append(value)
-    return [(start, sum(v) / len(v) if v else None) for start, v in weeks.items()]
+            sums[week] += value
+            counts[week] += 1
+    return [(start, s / n if n else None) for start, s, n in zip(starts, sums, counts, strict=True)]
 
 
 def _label(day: date) -> str:
@@ -421,13 +432,16 @@ def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
     view = today.progress(user)
     series = view.status.series
     weekly = len(series.pain_now) > DAILY_CHART_DAYS
-    group = _weekly if weekly else _daily
-    labels = [
-        f"Week of {_label(day)}" if weekly else _label(day) for day, _ in group(series.pain_now)
-    ]
+    weeks = _weeks(series.pain_now) if weekly else []
+
+    def group(points: Sequence[Point]) -> Sequence[Point]:
+        return _weekly(points, weeks) if weekly else points
+
+    pain_now = group(series.pain_now)
+    labels = [f"Week of {_label(day)}" if weekly else _label(day) for day, _ in pain_now]
     charts = {
         "pain": [
-            {"label": "Pain now", "values": _values(group(series.pain_now), digits=int(weekly))},
+            {"label": "Pain now", "values": _values(pain_now, digits=int(weekly))},
             {
                 "label": "Pain when walking",
                 "values": _values(group(series.pain_walking), digits=int(weekly)),
@@ -461,6 +475,7 @@ def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
             "saved": request.query_params.get("saved") == "1",
             "warning": request.query_params.get("warning") == "1",
         },
+        escalations=view.open_escalations,
     )
 
 
