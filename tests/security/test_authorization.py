@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 from starlette.routing import Mount
 
 from backstride.domain.diary import Person, Role
@@ -41,10 +41,10 @@ from backstride.services.settings import Settings
 from backstride.web.app import create_app
 from backstride.web.config import WebConfig
 from backstride.web.deps import check_csrf, check_csrf_header
+from tests.persistence.conftest import Clock
 from tests.web.conftest import (
     PASSWORD,
     SECRET,
-    Clock,
     add_user,
     api_token,
     cheap_hasher,
