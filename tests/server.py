@@ -15,6 +15,7 @@ import os
 import secrets
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -65,19 +66,27 @@ class Server:
     log: Path
     workers: int = 2
     options: tuple[str, ...] = ()
+    #: How a client trusts the server's certificate when ``options`` serve HTTPS
+    #: (``--ssl-certfile``/``--ssl-keyfile``); None for plain HTTP.
+    tls: ssl.SSLContext | None = None
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @classmethod
     def start(
-        cls, database_url: str, log: Path, workers: int = 2, options: tuple[str, ...] = ()
+        cls,
+        database_url: str,
+        log: Path,
+        workers: int = 2,
+        options: tuple[str, ...] = (),
+        tls: ssl.SSLContext | None = None,
     ) -> Server:
-        server = cls(database_url, log, workers, options)
+        server = cls(database_url, log, workers, options, tls)
         server.restart()
         return server
 
@@ -113,7 +122,9 @@ class Server:
                     f"the server stopped (exit {self.process.returncode}):\n{self.output()}"
                 )
             try:
-                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=2) as answer:  # noqa: S310 (loopback http)
+                with urllib.request.urlopen(  # noqa: S310 (loopback)
+                    f"{self.url}/api/v1/health", timeout=2, context=self.tls
+                ) as answer:
                     if answer.status == 200:
                         return
             except OSError:
@@ -178,6 +189,7 @@ class Server:
         return self.log.read_text(errors="replace")[-5000:]
 
     def client(self, **options: object) -> httpx.Client:
+        options.setdefault("verify", self.tls or True)
         return httpx.Client(base_url=self.url, timeout=30, **options)  # type: ignore[arg-type]
 
 
