@@ -74,3 +74,54 @@ def test_the_pipeline_can_keep_the_step_detectors_own_contacts() -> None:
     assert [round(b.start_s, 2) for b in peaks.bouts] == [round(b[0] / FS, 2) for b in bouts]
     assert len(wavelet.bouts) == len(peaks.bouts), "the same bouts either way"
     assert wavelet.initial_contacts_s != peaks.initial_contacts_s
+
+
+def test_positions_are_the_detectors_crossings_between_samples() -> None:
+    vertical, bouts = detected(DAILY)
+    refined = WaveletContacts().refine(vertical, bouts, sampling_rate_hz=FS)
+    assert len(refined.positions_) == len(refined.bouts_)
+    fractional = False
+    for contacts, positions in zip(refined.bouts_, refined.positions_, strict=True):
+        assert positions.shape == contacts.shape
+        assert np.all(np.abs(positions - contacts) <= 0.5), "each contact is its rounded position"
+        fractional |= bool(np.any(positions != np.round(positions)))
+    assert fractional, "the zero crossings fall between samples"
+
+
+class _OneContactMore(WaveletContacts):
+    """The wavelet contacts, with one contact added halfway through the middle step of the
+    bout with most contacts (as a zero crossing found at one sampling rate and not another)."""
+
+    def refine(
+        self, vertical_mps2: np.ndarray, bouts: list[np.ndarray], *, sampling_rate_hz: float
+    ) -> _OneContactMore:
+        super().refine(vertical_mps2, bouts, sampling_rate_hz=sampling_rate_hz)
+        longest = max(range(len(self.bouts_)), key=lambda i: self.bouts_[i].shape[0])
+        contacts, positions = self.bouts_[longest], self.positions_[longest]
+        middle = contacts.shape[0] // 2
+        extra = (contacts[middle] + contacts[middle + 1]) // 2
+        self.bouts_[longest] = np.insert(contacts, middle + 1, extra)
+        self.positions_[longest] = np.insert(positions, middle + 1, float(extra))
+        return self
+
+
+def test_one_contact_more_moves_cadence_and_speed_by_a_fraction_of_a_step() -> None:
+    """Cadence and speed come from the median step time and length, so a contact more (or
+    less) in a regular bout moves them by a fraction of what a whole step does to a count
+    of steps over the bout's duration (12 steps/min in this 5 s bout). In an irregular bout
+    (turns, slow shuffling) the steps around the median are far apart and one contact can
+    still move it by several steps/min (docs/validation/gait.md)."""
+    name = "HA_001_Test5_Trial1"
+    recording = from_arrays(*arrays(name))
+    height = float(meta(name)["height_m"])  # type: ignore[arg-type]
+    plain = GaitPipeline(height_m=height).run(recording).result_
+    more = GaitPipeline(height_m=height, contacts=_OneContactMore()).run(recording).result_
+    changed = [(a, b) for a, b in zip(plain.bouts, more.bouts, strict=True) if a.steps != b.steps]
+    assert len(changed) == 1
+    before, after = changed[0]
+    assert after.steps == before.steps + 1
+    count_change = 60.0 / before.duration_s
+    assert abs(after.cadence_spm - before.cadence_spm) < 0.25 * count_change
+    assert before.speed_mps is not None
+    assert after.speed_mps is not None
+    assert abs(after.speed_mps - before.speed_mps) < 0.02

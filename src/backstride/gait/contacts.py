@@ -18,6 +18,8 @@ G_MPS2 = 9.80665
 MIN_CONTACTS = 4
 #: Bouts closer than this share one run of the detector (the signal between is cheap).
 JOIN_GAP_S = 60.0
+#: ``IcdShinImproved`` filters and finds its zero crossings at this rate.
+SHIN_RATE_HZ = 40.0
 
 
 class WaveletContacts:
@@ -49,6 +51,9 @@ class WaveletContacts:
     ----------
     bouts_
         One array of contact indices per bout, as the input, in time order.
+    positions_
+        One array per bout, parallel to ``bouts_``: the contacts' positions in samples,
+        with the fraction between samples at which the detector's zero crossing lies.
     replaced_
         How many bouts got the wavelet detector's contacts.
     """
@@ -78,24 +83,31 @@ class WaveletContacts:
                 spans[-1][1] = max(spans[-1][1], end)
             else:
                 spans.append([start, end])
-        found = np.concatenate([_detect(vertical_mps2[a:b], fs) + a for a, b in spans])
+        exact = np.concatenate([_detect(vertical_mps2[a:b], fs) + a for a, b in spans])
+        found = np.round(exact).astype(np.intp)
         refined: list[NDArray[np.intp]] = []
+        positions: list[NDArray[np.float64]] = []
         replaced = 0
         for contacts in bouts:
             first, last = int(contacts[0]), int(contacts[-1])
-            inside = np.unique(found[(found >= first - reach) & (found <= last + reach)])
+            keep = (found >= first - reach) & (found <= last + reach)
+            inside, index = np.unique(found[keep], return_index=True)
             if inside.shape[0] >= MIN_CONTACTS:
                 refined.append(inside)
+                positions.append(exact[keep][index])
                 replaced += 1
             else:
                 refined.append(contacts)
+                positions.append(contacts.astype(np.float64))
         self.bouts_ = refined
+        self.positions_ = positions
         self.replaced_ = replaced
         return self
 
 
-def _detect(vertical_mps2: NDArray[np.floating], fs: float) -> NDArray[np.intp]:
-    """mobgap's ``IcdShinImproved`` on one stretch of vertical acceleration (sample indices)."""
+def _detect(vertical_mps2: NDArray[np.floating], fs: float) -> NDArray[np.float64]:
+    """mobgap's ``IcdShinImproved`` on one stretch of vertical acceleration: the positions
+    of its contacts in samples at ``fs``, between samples where its zero crossing is."""
     from mobgap.initial_contacts import IcdShinImproved  # noqa: PLC0415 (2 s import)
 
     vertical = np.asarray(vertical_mps2, dtype=np.float64) + G_MPS2
@@ -104,6 +116,7 @@ def _detect(vertical_mps2: NDArray[np.floating], fs: float) -> NDArray[np.intp]:
     frame = pd.DataFrame({"acc_is": vertical, **other})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mobgap warns about short or flat input
-        found = IcdShinImproved(axis="is").detect(frame, sampling_rate_hz=fs).ic_list_
-    positions: NDArray[np.float64] = found["ic"].to_numpy(dtype=np.float64)
-    return np.round(positions).astype(np.intp)
+        detector = IcdShinImproved(axis="is").detect(frame, sampling_rate_hz=fs)
+    # ic_list_ is rounded to whole samples; the crossings at the detector's own rate are not.
+    internal = detector.ic_list_internal_["ic"].to_numpy(dtype=np.float64)
+    return np.asarray(internal * fs / SHIN_RATE_HZ, dtype=np.float64)

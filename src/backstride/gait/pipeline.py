@@ -42,7 +42,11 @@ class QualityFlag:
 
 @dataclass(frozen=True)
 class Bout:
-    """One walking bout: at least two strides without a pause."""
+    """One walking bout: at least two strides without a pause.
+
+    Cadence, step and stride time, stride length and speed are the bout's typical ones, from
+    the median step time and step length; ``distance_m`` is the sum of its step lengths.
+    """
 
     start_s: float
     end_s: float
@@ -65,7 +69,8 @@ class Bout:
 
 @dataclass(frozen=True)
 class Summary:
-    """The recording's walking, over all bouts."""
+    """The recording's walking, over all bouts: cadence and speed are the bouts', weighted by
+    their duration; steps and distance are sums."""
 
     walking_s: float
     steps: int
@@ -188,11 +193,12 @@ class GaitPipeline:
             vertical.vertical_mps2_, sampling_rate_hz=fs, valid=resampled.valid_, yaw_dps=yaw_dps
         )
         bouts_contacts = detector.bouts_
+        positions = [c.astype(np.float64) for c in bouts_contacts]
         if self.contacts != "peaks" and bouts_contacts:
             refiner = (self.contacts or WaveletContacts()).refine(
                 vertical.vertical_mps2_, bouts_contacts, sampling_rate_hz=fs
             )
-            bouts_contacts = refiner.bouts_
+            bouts_contacts, positions = refiner.bouts_, refiner.positions_
         all_contacts = (
             np.concatenate(bouts_contacts) if bouts_contacts else np.zeros(0, dtype=np.intp)
         )
@@ -206,12 +212,13 @@ class GaitPipeline:
         bouts: list[Bout] = []
         lengths: list[NDArray[np.float64]] = []
         tilts: list[NDArray[np.float64]] = []
-        for contacts in bouts_contacts:
+        for contacts, exact in zip(bouts_contacts, positions, strict=True):
             bout, step_lengths = self._bout(
                 vertical=vertical.vertical_mps2_,
                 position=position,
                 step_length=step_length,
                 contacts=contacts,
+                contact_s=np.interp(exact, np.arange(t_s.shape[0]), t_s),
                 t_s=t_s,
                 fs=fs,
             )
@@ -245,6 +252,7 @@ class GaitPipeline:
         position: NDArray[np.float64] | None,
         step_length: ZijlstraStepLength,
         contacts: NDArray[np.intp],
+        contact_s: NDArray[np.float64],
         t_s: NDArray[np.float64],
         fs: float,
     ) -> tuple[Bout, NDArray[np.float64] | None]:
@@ -253,12 +261,15 @@ class GaitPipeline:
         end = min(int(contacts[-1]) + pad, vertical.shape[0])
         segment = vertical[start:end]
         reg = (self.regularity or Regularity()).calculate(segment, sampling_rate_hz=fs)
-        step_times = np.diff(t_s[contacts])
+        # Cadence and speed are the bout's typical ones: from the median step time and the
+        # median step length, as the Mobilise-D pipeline takes them from step times and
+        # lengths with a Hampel filter against outliers (mobgap ``CadFromIc``). A step more
+        # or less (a contact the detector finds at one sampling rate and not at another, a
+        # pause) then moves them by a fraction of a step, not by a whole one. The contact
+        # times are the detector's zero crossings, between samples.
+        step_times = np.diff(contact_s)
         step_time = float(np.median(step_times))
-        duration = float(t_s[contacts[-1]] - t_s[contacts[0]])
-        # Cadence counts every interval as a step, so pauses inside the bout (under the
-        # Mobilise-D 3 s break) lower it, as in the reference definition.
-        cadence = 60.0 * step_times.shape[0] / duration
+        cadence = 60.0 / step_time
         speed = stride_length = distance = None
         step_lengths = None
         if self.height_m is not None and position is not None:
@@ -268,8 +279,8 @@ class GaitPipeline:
             )
             step_lengths = with_pauses(model.step_length_m_, step_times / step_time)
             distance = float(step_lengths.sum())
-            speed = distance / duration
-            stride_length = 2.0 * float(step_lengths.mean())
+            stride_length = 2.0 * float(np.median(step_lengths))
+            speed = stride_length / (2.0 * step_time)
         bout = Bout(
             start_s=float(t_s[contacts[0]]),
             end_s=float(t_s[contacts[-1]]),
@@ -312,13 +323,16 @@ def _summary(bouts: list[Bout]) -> Summary:
     walking_s = sum(b.duration_s for b in bouts)
     steps = sum(b.steps for b in bouts)
     distances = [b.distance_m for b in bouts if b.distance_m is not None]
-    distance = sum(distances) if distances and len(distances) == len(bouts) else None
+    complete = bool(distances) and len(distances) == len(bouts)
+    speeds = [b.speed_mps * b.duration_s for b in bouts if b.speed_mps is not None]
     return Summary(
         walking_s=walking_s,
         steps=steps,
-        cadence_spm=60.0 * steps / walking_s if walking_s > 0 else None,
-        speed_mps=distance / walking_s if distance is not None and walking_s > 0 else None,
-        distance_m=distance,
+        cadence_spm=(
+            sum(b.cadence_spm * b.duration_s for b in bouts) / walking_s if walking_s > 0 else None
+        ),
+        speed_mps=sum(speeds) / walking_s if complete and walking_s > 0 else None,
+        distance_m=sum(distances) if complete else None,
     )
 
 
