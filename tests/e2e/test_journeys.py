@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import EXAMPLES, VIEWPORTS, Audit, Server, follow, sign_in, sign_up
+from tests.e2e.conftest import EXAMPLES, VIEWPORTS, Audit, follow, sign_in, sign_up
+from tests.server import Server
 
 #: A 74-year-old with leg pain on walking eased by sitting: "see someone soon", a programme.
 ANSWERS: dict[str, Any] = json.loads((EXAMPLES / "stenosis-walker.json").read_text())

@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import Audit, Server, follow, sign_in
+from tests.e2e.conftest import Audit, follow, sign_in
+from tests.server import Server
 
 PUBLIC_PAGES = ["/", "/about", "/learn", "/login", "/signup", "/reset"]
 

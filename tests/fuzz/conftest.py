@@ -19,7 +19,8 @@ from backstride.persistence.tables import Base
 from backstride.services.assessments import default_service
 from backstride.services.container import Services
 from backstride.services.settings import Settings
-from tests.web.conftest import Clock, cheap_hasher
+from tests.persistence.conftest import Clock
+from tests.web.conftest import cheap_hasher
 
 #: Bounded: every property stays well under a few seconds.
 FUZZ = settings(

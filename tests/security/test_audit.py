@@ -12,7 +12,8 @@ from backstride.domain.diary import Role
 from backstride.persistence.accounts import AuditEvent
 from backstride.services.accounts import group_repeats
 from backstride.services.container import Services
-from tests.web.conftest import Clock, add_user, api_token, new_client, sign_in
+from tests.persistence.conftest import Clock
+from tests.web.conftest import add_user, api_token, new_client, sign_in
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from backstride.services.container import Services
-from tests.web.conftest import Clock, add_user, api_token, new_client, sign_in, submit
+from tests.persistence.conftest import Clock
+from tests.web.conftest import add_user, api_token, new_client, sign_in, submit
 
 HANDLE = re.compile(r'name="handle" value="([0-9a-f]+)"')
 

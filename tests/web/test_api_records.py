@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 
 from backstride.domain.diary import Role
 from backstride.services.container import Services
-from tests.web.conftest import Clock, add_user, api_token
+from tests.persistence.conftest import Clock
+from tests.web.conftest import add_user, api_token
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

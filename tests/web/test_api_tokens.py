@@ -14,7 +14,8 @@ from backstride.domain.diary import Role
 from backstride.persistence.tables import AssessmentRow, PlanRow
 from backstride.services.container import Services
 from backstride.web.api import STORED_HEADER
-from tests.web.conftest import PASSWORD, Clock, add_user, api_token, sign_in
+from tests.persistence.conftest import Clock
+from tests.web.conftest import PASSWORD, add_user, api_token, sign_in
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -16,7 +16,8 @@ from backstride.services.settings import Settings
 from backstride.web.app import create_app
 from backstride.web.config import DEMO_SECRET, ConfigError, WebConfig
 from backstride.web.security import CSP
-from tests.web.conftest import PASSWORD, Clock, add_user, new_client, sign_in, submit
+from tests.persistence.conftest import Clock
+from tests.web.conftest import PASSWORD, add_user, new_client, sign_in, submit
 
 
 def test_pages_carry_the_security_headers(client: TestClient) -> None:

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from backstride.domain.diary import Person, Role
 from backstride.services.container import Services
-from tests.web.conftest import Clock, add_user, sign_in, submit
+from tests.persistence.conftest import Clock
+from tests.web.conftest import add_user, sign_in, submit
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 STENOSIS = json.loads((EXAMPLES / "stenosis-walker.json").read_text(encoding="utf-8"))
