@@ -12,6 +12,7 @@ from backstride.cli.interactive import UNKNOWN, parse_reply
 from backstride.cli.main import app
 from backstride.domain.content import Choice, Question
 from backstride.domain.contract import CORE_FIELDS, index_fields
+from backstride.domain.expressions import Value
 from backstride.services.assessments import default_service
 from backstride.services.questionnaire import Questionnaire
 
@@ -87,7 +88,7 @@ def test_red_flag_questions_come_first_and_are_never_skipped() -> None:
     flow = Questionnaire(service.engine)
     red = [q.key for q in service.content.questions if q.red_flag]
     asked: list[str] = []
-    answers: dict[str, object] = {}
+    answers: dict[str, Value] = {}
     while (q := flow.next_question(answers, asked)) is not None:
         asked.append(q.key)
     assert asked[: len(red)] == red

@@ -9,7 +9,7 @@ import pytest
 from backstride.domain.result import AssessmentResult
 from backstride.domain.urgency import Urgency
 from backstride.programme.generator import build_programme, build_walking, pain_band
-from backstride.programme.model import Preferences
+from backstride.programme.model import PlannedExercise, Preferences
 from backstride.programme.progression import adjust_exercise, decide
 from backstride.services.plans import PlanService
 from tests.programme.conftest import example
@@ -56,7 +56,7 @@ def test_a_week_no_rule_covers_is_an_error_not_a_guess(plans: PlanService) -> No
         decide(only_progress, "exercise", week(8, False, 3, True))
 
 
-def _planned(plans: PlanService, exercise_id: str):  # type: ignore[no-untyped-def]
+def _planned(plans: PlanService, exercise_id: str) -> PlannedExercise:
     programme = build_programme(
         plans.content,
         plans.plan(example("acute-strain.json"), Preferences()).assessment,

@@ -100,10 +100,11 @@ def test_an_unanswered_red_flag_is_never_read_as_no(
     )
     if spec.minimum is not None:
         top = spec.maximum if spec.maximum is not None else 400
-        candidates = [spec.minimum, (spec.minimum + top) / 2, top, 7, 8, 15, 16, 50, 51, 70]
-        candidates = [c for c in candidates if spec.minimum <= c <= top]
+        numbers = [spec.minimum, (spec.minimum + top) / 2, top, 7, 8, 15, 16, 50, 51, 70]
+        numbers = [c for c in numbers if spec.minimum <= c <= top]
         if spec.kind.value == "int":
-            candidates = [int(c) for c in candidates if float(c).is_integer()]
+            numbers = [int(c) for c in numbers if float(c).is_integer()]
+        candidates = list(numbers)
         if spec.nullable:
             candidates.append(None)
     question = next(q for q in SERVICE.content.questions if q.key == key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backstride.domain.expressions import AllOf, AnyOf, AtLeast, Compare, Not, Op
+from backstride.domain.expressions import AllOf, AnyOf, AtLeast, Compare, Expr, Not, Op, Value
 
 T = Compare("t", Op.EQ, True)  # true when answers["t"] is True
 F = Compare("f", Op.EQ, True)  # false: answers["f"] is False
@@ -37,8 +37,8 @@ ANSWERS = {"t": True, "f": False}
         (AtLeast(3, (T, U, F)), False),
     ],
 )
-def test_kleene_truth_table(expr: object, expected: bool | None) -> None:
-    assert expr.evaluate(ANSWERS) is expected  # type: ignore[attr-defined]
+def test_kleene_truth_table(expr: Expr, expected: bool | None) -> None:
+    assert expr.evaluate(ANSWERS) is expected
 
 
 @pytest.mark.parametrize(
@@ -66,14 +66,16 @@ def test_kleene_truth_table(expr: object, expected: bool | None) -> None:
         (Op.EQ, None, None, True),
     ],
 )
-def test_comparisons(op: Op, constant: object, answer: object, expected: bool) -> None:
-    answers = {"k": answer}
-    assert Compare("k", op, constant).evaluate(answers) is expected  # type: ignore[arg-type]
+def test_comparisons(
+    op: Op, constant: Value | tuple[Value, ...], answer: Value, expected: bool
+) -> None:
+    answers: dict[str, Value] = {"k": answer}
+    assert Compare("k", op, constant).evaluate(answers) is expected
     # the compiled form agrees; only a nullable key's compiled form needs to handle null
-    nullable = Compare("k", op, constant, nullable=True)  # type: ignore[arg-type]
+    nullable = Compare("k", op, constant, nullable=True)
     assert nullable.compile()(answers) is expected
     if answer is not None:
-        plain = Compare("k", op, constant)  # type: ignore[arg-type]
+        plain = Compare("k", op, constant)
         assert plain.compile()(answers) is expected
         assert AllOf((plain,)).compile()(answers) is expected
         assert AnyOf((plain,)).compile()(answers) is expected
