@@ -28,15 +28,24 @@ def _set(key: str, value: object) -> Callable[[dict[str, Any]], None]:
 
 
 def _copy(folder: str, source: str, target: str) -> Edit:
-    return lambda root: shutil.copy(root / folder / source, root / folder / target) and None
+    def edit(root: Path) -> None:
+        shutil.copy(root / folder / source, root / folder / target)
+
+    return edit
 
 
 def _rename(folder: str, source: str, target: str) -> Edit:
-    return lambda root: (root / folder / source).rename(root / folder / target) and None
+    def edit(root: Path) -> None:
+        (root / folder / source).rename(root / folder / target)
+
+    return edit
 
 
 def _page(text: str, name: str = "zz.md") -> Edit:
-    return lambda root: (root / "education" / name).write_text(text, encoding="utf-8") and None
+    def edit(root: Path) -> None:
+        (root / "education" / name).write_text(text, encoding="utf-8")
+
+    return edit
 
 
 def _drop(folder: str) -> Edit:

@@ -33,7 +33,8 @@ def api_body(person: str, day: date) -> dict[str, Any]:
     """``planned_entry`` in the API's JSON shape."""
     body = planned_entry(person, day)
     body["day"] = day.isoformat()
-    return json.loads(json.dumps(body))
+    round_tripped: dict[str, Any] = json.loads(json.dumps(body))
+    return round_tripped
 
 
 def prepare_people(database_url: str, names: list[str]) -> dict[str, str]:

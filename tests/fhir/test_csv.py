@@ -100,7 +100,7 @@ def test_plain_numbers_and_rows_in_day_order() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    note=st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
+    note=st.text(st.characters(exclude_categories=["Cs"]), max_size=40),
     minutes=st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
 )
 def test_any_note_and_minutes_round_trip(note: str, minutes: float) -> None:

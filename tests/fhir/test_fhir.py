@@ -700,7 +700,7 @@ def diaries(draw: st.DrawFn) -> list[DiaryEntry]:
             exercises=tuple(draw(st.lists(logs, max_size=4))),
             settled_by_morning=draw(st.none() | st.booleans()),
             red_flag=draw(st.none() | st.booleans()),
-            note=draw(st.text(st.characters(exclude_categories=("Cs",)), max_size=40)),
+            note=draw(st.text(st.characters(exclude_categories=["Cs"]), max_size=40)),
         )
         for offset in sorted(offsets)
     ]

@@ -56,6 +56,7 @@ def test_animated_svg_loops_and_stops_for_reduced_motion(illustration: Illustrat
     root = _xml(render_svg(illustration))
     css = _css(root)
     prefix = root.get("class")
+    assert prefix is not None
     assert "@keyframes" in css
     assert "infinite" in css
     assert (

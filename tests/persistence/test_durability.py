@@ -20,6 +20,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backstride.domain.diary import DiaryEntry
 from backstride.persistence import repositories as repo
 from backstride.persistence.engine import create_db_engine
 from backstride.persistence.tables import Base, DiaryEntryRow, PersonRow
@@ -36,7 +37,7 @@ KILLED = -signal.SIGKILL
 MID_TRANSACTION = "INSERT INTO diary_entries"
 
 
-def stored_entries(url: str, person: str) -> dict[date, object]:
+def stored_entries(url: str, person: str) -> dict[date, DiaryEntry]:
     """The person's check-ins as a freshly started app reads them, by day."""
     store = Store.open(Settings(url))
     try:
@@ -48,7 +49,7 @@ def stored_entries(url: str, person: str) -> dict[date, object]:
     return by_day
 
 
-def assert_exact(stored: dict[date, object], person: str, days: set[date]) -> None:
+def assert_exact(stored: dict[date, DiaryEntry], person: str, days: set[date]) -> None:
     for day in sorted(days):
         assert day in stored, f"acknowledged check-in of {day} for {person} is lost"
         expected = validate_entry(planned_entry(person, day), day)

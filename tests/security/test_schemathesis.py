@@ -8,7 +8,7 @@ are bounded so the whole file runs in well under a minute inside ``make test``.
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import pytest
 import schemathesis
@@ -27,6 +27,9 @@ from backstride.services.settings import Settings
 from backstride.web.app import create_app
 from backstride.web.config import WebConfig
 from tests.web.conftest import SECRET, add_user, api_token
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 
 def _openapi() -> dict[str, object]:
@@ -62,15 +65,13 @@ def person_token(app: FastAPI, services: Services) -> dict[str, str]:
 
 @schema.parametrize()
 @FUZZ
-def test_anonymous(case: schemathesis.Case, app: FastAPI) -> None:
+def test_anonymous(case: OpenApiCase, app: FastAPI) -> None:
     case.call_and_validate(app=app, checks=CHECKS)
 
 
 @schema.parametrize()
 @FUZZ
-def test_signed_in_person(
-    case: schemathesis.Case, app: FastAPI, person_token: dict[str, str]
-) -> None:
+def test_signed_in_person(case: OpenApiCase, app: FastAPI, person_token: dict[str, str]) -> None:
     headers = dict(case.headers or {})
     if "Authorization" not in headers and "authorization" not in headers:
         headers.update(person_token)

@@ -38,6 +38,8 @@ def _ids(v: dict[str, Any]) -> str:
 
 
 PARAMS = [pytest.param(v, id=_ids(v)) for v in VIGNETTES]
+WITH_PATTERNS = [p for p, v in zip(PARAMS, VIGNETTES, strict=True) if v.get("expect_patterns")]
+WITH_MISSING = [p for p, v in zip(PARAMS, VIGNETTES, strict=True) if v.get("expect_missing")]
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +125,7 @@ def test_vignette_urgency(vignette: dict[str, Any], service: Any) -> None:
     assert RANK[level] >= RANK[floor], f"engine {level} is below the contract floor {floor}"
 
 
-@pytest.mark.parametrize("vignette", [p for p in PARAMS if p.values[0].get("expect_patterns")])
+@pytest.mark.parametrize("vignette", WITH_PATTERNS)
 def test_vignette_patterns(vignette: dict[str, Any], service: Any) -> None:
     result = service.assess(dict(vignette["answers"]))
     found = {p.id: p.likelihood.value for p in result.patterns}
@@ -131,7 +133,7 @@ def test_vignette_patterns(vignette: dict[str, Any], service: Any) -> None:
         assert pattern in found, f"{pattern} not among the engine's patterns {found}"
 
 
-@pytest.mark.parametrize("vignette", [p for p in PARAMS if p.values[0].get("expect_missing")])
+@pytest.mark.parametrize("vignette", WITH_MISSING)
 def test_vignette_missing(vignette: dict[str, Any], service: Any) -> None:
     result = service.assess(dict(vignette["answers"]))
     absent = set(vignette["expect_missing"]) - set(result.missing)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from backstride.services.assessments import default_service
 from backstride.services.records import _EntryInput as EntryContract
@@ -122,7 +123,11 @@ def test_the_openapi_schema_lists_every_route_with_its_answers(client: TestClien
 
 def test_the_check_in_body_declares_the_fields_of_the_diary_contract() -> None:
     """The API documents the service's check-in contract; the two cannot drift apart."""
-    for documented, contract in [(DiaryEntryIn, EntryContract), (ExerciseLogIn, ExerciseContract)]:
+    pairs: list[tuple[type[BaseModel], type[BaseModel]]] = [
+        (DiaryEntryIn, EntryContract),
+        (ExerciseLogIn, ExerciseContract),
+    ]
+    for documented, contract in pairs:
         assert {n: f.is_required() for n, f in documented.model_fields.items()} == {
             n: f.is_required() for n, f in contract.model_fields.items()
         }

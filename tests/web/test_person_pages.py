@@ -11,14 +11,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from icalendar import Calendar
+from icalendar import Calendar, vRecur
 from markupsafe import escape
 from sqlalchemy import func, select
 
 from backstride.domain.diary import Person, Role
 from backstride.persistence.tables import ExerciseSessionRow
 from backstride.services.container import Services
-from tests.web.conftest import PASSWORD, Clock, add_user, csrf_token, sign_in, submit
+from tests.persistence.conftest import Clock
+from tests.web.conftest import PASSWORD, add_user, csrf_token, sign_in, submit
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -550,7 +551,9 @@ def test_the_calendar_has_a_daily_session_and_the_walks_of_four_weeks(
     sessions = [e for e in events if str(e["summary"]).startswith("Back exercises")]
     walks = [e for e in events if str(e["summary"]).startswith("Walk")]
     assert len(sessions) == 1
-    assert sessions[0]["rrule"]["COUNT"] == [28]
+    rrule = sessions[0]["rrule"]
+    assert isinstance(rrule, vRecur)
+    assert rrule["COUNT"] == [28]
     assert sessions[0].decoded("dtstart") == today(services)
     assert "Pelvic tilt: 2 sets of 8" in str(sessions[0]["description"])
     weeks = plan["walking"]["weeks"]
@@ -624,10 +627,10 @@ def test_a_long_diary_is_charted_by_week(
         )
     sign_in(client, "bea")
     page = client.get("/progress").text
-    pain = chart_data(page, "pain")
-    assert all(label.startswith("Week of ") for label in pain["labels"])
-    assert 10 <= len(pain["labels"]) <= 11
-    full_weeks = pain["series"][0]["values"][1:-1]
+    chart = chart_data(page, "pain")
+    assert all(label.startswith("Week of ") for label in chart["labels"])
+    assert 10 <= len(chart["labels"]) <= 11
+    full_weeks = chart["series"][0]["values"][1:-1]
     assert full_weeks
     assert set(full_weeks) == {round(26 / 7, 1)}
     assert "average of one week" in page
