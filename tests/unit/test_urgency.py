@@ -19,9 +19,13 @@ def test_order() -> None:
     assert [u.rank for u in Urgency] == [0, 1, 2, 3]
 
 
+# The wrong comparisons below are refused by the type checker too (hence the ignores): these
+# tests check what happens at run time when code that is not type-checked tries them.
+
+
 def test_levels_compare_only_with_levels() -> None:
     with pytest.raises(TypeError):
-        _ = Urgency.SOON < 2
+        _ = Urgency.SOON < 2  # type: ignore[operator]
 
 
 def test_all_four_comparisons() -> None:
@@ -32,8 +36,8 @@ def test_all_four_comparisons() -> None:
     soon = Urgency.SOON
     for other in (2, "soon", None):
         with pytest.raises(TypeError):
-            _ = soon <= other
+            _ = soon <= other  # type: ignore[operator]
         with pytest.raises(TypeError):
-            _ = soon > other
+            _ = soon > other  # type: ignore[operator]
         with pytest.raises(TypeError):
-            _ = soon >= other
+            _ = soon >= other  # type: ignore[operator]

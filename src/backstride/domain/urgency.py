@@ -6,7 +6,9 @@ import enum
 
 
 class Urgency(enum.Enum):
-    """How soon a person should see someone. Compare with ``<``: higher is more serious."""
+    """How soon a person should see someone. Compare with ``<``: higher is more serious.
+    Only levels compare (the type checker refuses ``Urgency.SOON < 2``; at run time it is a
+    ``TypeError``)."""
 
     SELF_CARE = "self_care"
     SOON = "soon"
@@ -20,22 +22,22 @@ class Urgency(enum.Enum):
         """0 for self-care up to 3 for emergency."""
         return self._rank
 
-    def __lt__(self, other: object) -> bool:
+    def __lt__(self, other: Urgency) -> bool:
         if not isinstance(other, Urgency):
             return NotImplemented
         return self._rank < other._rank
 
-    def __le__(self, other: object) -> bool:
+    def __le__(self, other: Urgency) -> bool:
         if not isinstance(other, Urgency):
             return NotImplemented
         return self._rank <= other._rank
 
-    def __gt__(self, other: object) -> bool:
+    def __gt__(self, other: Urgency) -> bool:
         if not isinstance(other, Urgency):
             return NotImplemented
         return self._rank > other._rank
 
-    def __ge__(self, other: object) -> bool:
+    def __ge__(self, other: Urgency) -> bool:
         if not isinstance(other, Urgency):
             return NotImplemented
         return self._rank >= other._rank
