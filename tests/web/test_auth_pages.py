@@ -92,7 +92,10 @@ def test_sign_in_failure_does_not_say_which_part_is_wrong(
     unknown = submit(client, "/login", {"username": "nobody", "password": PASSWORD})
     assert wrong.status_code == unknown.status_code == 401
     message = re.compile(r'<div class="error-summary"[^>]*><p>(.*?)</p>')
-    assert message.search(wrong.text).group(1) == message.search(unknown.text).group(1)  # type: ignore[union-attr]
+    said_wrong, said_unknown = message.search(wrong.text), message.search(unknown.text)
+    assert said_wrong is not None
+    assert said_unknown is not None
+    assert said_wrong.group(1) == said_unknown.group(1)
 
 
 def test_too_many_failures_are_429_with_retry_after(client: TestClient, services: Services) -> None:
