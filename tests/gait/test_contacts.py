@@ -1,7 +1,7 @@
 """Contacts inside each bout from the wavelet detector: they stay inside the bout the step
-detector found (to within the quarter second by which two detectors' contacts may differ), a
-bout where it finds too few keeps its own, and neighbouring bouts share one run of the
-detector without changing what it finds."""
+detector found (from the wavelet contact nearest its first contact to the one nearest its
+last), a bout where it finds too few keeps its own, and neighbouring bouts share one run of
+the detector without changing what it finds."""
 
 from __future__ import annotations
 
@@ -31,25 +31,30 @@ def detected(name: str) -> tuple[np.ndarray, list[np.ndarray]]:
 def test_wavelet_contacts_stay_inside_each_detected_bout() -> None:
     vertical, bouts = detected(DAILY)
     refined = WaveletContacts().refine(vertical, bouts, sampling_rate_hz=FS)
-    assert len(refined.bouts_) == len(bouts)
-    assert refined.replaced_ >= len(bouts) - 1, "the wavelet detector serves nearly every bout"
+    assert refined.replaced_ == len(refined.bouts_) == len(bouts), "it serves every bout here"
     for before, after in zip(bouts, refined.bouts_, strict=True):
         assert after.shape[0] >= MIN_CONTACTS
-        reach = int(WaveletContacts().reach_s * FS)
-        assert before[0] - reach <= after[0], "the bout starts at most a contact's reach early"
-        assert after[-1] <= before[-1] + reach, "and ends at most that late"
+        step = float(np.median(np.diff(before)))
+        assert before[0] - step <= after[0], "the bout starts at most a step early"
+        assert after[-1] <= before[-1] + step, "and ends at most a step late"
         assert np.all(np.diff(after) > 0), "ascending, no contact twice"
         assert np.all(np.diff(after) >= 0.25 * FS), "no two contacts within a quarter second"
 
 
-def test_a_bout_the_wavelet_detector_cannot_fill_keeps_its_own_contacts() -> None:
+def test_a_bout_the_wavelet_detector_cannot_fill_is_dropped_unless_kept() -> None:
     """Four contacts in 0.3 s: no walking gives four steps in that time, so the wavelet
-    detector cannot find four there, and the bout keeps the contacts it has."""
-    vertical, _ = detected(DAILY)
+    detector cannot find four there. The bout is not confirmed as walking: it is dropped,
+    or, if asked, keeps the contacts it has."""
+    vertical, bouts = detected(DAILY)
     own = np.array([5000, 5010, 5020, 5030], dtype=np.intp)
-    refined = WaveletContacts().refine(vertical, [own], sampling_rate_hz=FS)
-    assert refined.replaced_ == 0
-    assert refined.bouts_[0] is own
+    assert bouts[0][-1] < own[0]
+    dropped = WaveletContacts().refine(vertical, [bouts[0], own], sampling_rate_hz=FS)
+    assert dropped.replaced_ == 1
+    assert len(dropped.bouts_) == len(dropped.positions_) == 1
+    assert dropped.bouts_[0][-1] < own[0], "the real bout stays"
+    kept = WaveletContacts(keep_unconfirmed=True).refine(vertical, [own], sampling_rate_hz=FS)
+    assert kept.replaced_ == 0
+    assert kept.bouts_[0] is own
 
 
 def test_bouts_sharing_one_run_get_what_each_would_get_alone() -> None:
@@ -125,3 +130,19 @@ def test_one_contact_more_moves_cadence_and_speed_by_a_fraction_of_a_step() -> N
     assert before.speed_mps is not None
     assert after.speed_mps is not None
     assert abs(after.speed_mps - before.speed_mps) < 0.02
+
+
+def test_a_bout_runs_from_the_contact_nearest_its_first_peak_to_the_one_nearest_its_last() -> None:
+    """The edges follow the nearest contact, not a fixed window around the peak: moving the
+    step detector's edges by a sample (as resampling does) keeps the same contacts."""
+    vertical, bouts = detected(DAILY)
+    for bout in bouts:
+        alone = WaveletContacts().refine(vertical, [bout], sampling_rate_hz=FS).bouts_[0]
+        for shift in (-1, 1):
+            moved = bout.copy()
+            moved[0] += shift
+            moved[-1] -= shift
+            again = WaveletContacts().refine(vertical, [moved], sampling_rate_hz=FS).bouts_[0]
+            assert again.shape == alone.shape
+            # (to within a sample: the detector's run is a sample longer or shorter)
+            assert np.all(np.abs(again - alone) <= 1)

@@ -31,36 +31,51 @@ class WaveletContacts:
     bout, the continuous-wavelet detector of McCamley J et al. (Gait Posture 2012;36:316-318),
     as modified by Shin and by Ionescu and implemented in mobgap (Micó-Amigo ME et al.
     J NeuroEng Rehabil 2023;20:78), finds them better (``docs/validation/gait.md``). It runs on
-    the bout padded by ``pad_s`` on each side (its filters need the context); only contacts
-    between the detector's first and last contact, give or take ``reach_s``, are kept, so that
-    gait initiation and termination do not stretch the bout. ``reach_s`` is the tolerance
-    within which two detectors' contacts count as the same step in the validation (0.25 s):
-    the peak the step detector finds follows the heel strike by 50-80 ms (Zijlstra & Hof
-    2003), the wavelet contact comes earlier, so a bout's first step would otherwise be
-    dropped. A bout where it finds fewer than four keeps the detector's contacts.
+    the bout padded by ``pad_s`` on each side (its filters need the context). The bout keeps
+    its edges, so that gait initiation and termination do not stretch it: it runs from the
+    wavelet contact nearest the step detector's first contact to the one nearest its last.
+    The two detectors mark the same step at different moments (the peak follows the heel
+    strike by 50-80 ms, Zijlstra & Hof 2003; the wavelet contact comes earlier, by 0.1-0.25 s
+    on these recordings), so a fixed window around the peak would cut through the contacts
+    that it happens to hold, and a contact that resampling moves by a sample could leave or
+    join the bout. The nearest contact changes only if two are about equally near, half a
+    step either side; one further than ``reach_steps`` of the bout's median step from the
+    edge is another step, and the edge is then the detector's own.
+
+    A bout where the wavelet detector finds fewer than four contacts (two strides) is not
+    confirmed as walking and is dropped, unless ``keep_unconfirmed``: then it keeps the step
+    detector's contacts. Such bouts are short bursts of peaks (a few steps in a turn, a
+    stumble, or no walking); their few contacts made their cadence swing by 40 steps/min
+    when resampling moved one of them (``docs/validation/gait.md``).
 
     Parameters
     ----------
     pad_s
         Signal taken on each side of a bout for the filters.
-    reach_s
-        How far outside the detector's first and last contact a contact still belongs to
-        the bout.
+    reach_steps
+        How far from the detector's first and last contact, in median steps of the bout, the
+        nearest wavelet contact may be and still mark the same step.
+    keep_unconfirmed
+        Keep the bouts in which the wavelet detector finds fewer than four contacts.
 
     Attributes
     ----------
     bouts_
-        One array of contact indices per bout, as the input, in time order.
+        One array of contact indices per bout kept, in time order.
     positions_
         One array per bout, parallel to ``bouts_``: the contacts' positions in samples,
         with the fraction between samples at which the detector's zero crossing lies.
     replaced_
-        How many bouts got the wavelet detector's contacts.
+        How many bouts got the wavelet detector's contacts (the others were dropped, or
+        kept as they were).
     """
 
-    def __init__(self, pad_s: float = 1.0, reach_s: float = 0.25) -> None:
+    def __init__(
+        self, pad_s: float = 1.0, reach_steps: float = 1.0, *, keep_unconfirmed: bool = False
+    ) -> None:
         self.pad_s = pad_s
-        self.reach_s = reach_s
+        self.reach_steps = reach_steps
+        self.keep_unconfirmed = keep_unconfirmed
 
     def refine(
         self,
@@ -72,13 +87,17 @@ class WaveletContacts:
         """Refine each bout's contacts; results in the attributes ending in ``_``."""
         fs = sampling_rate_hz
         pad, join = int(self.pad_s * fs), int(JOIN_GAP_S * fs)
-        reach = int(self.reach_s * fs)
         n = vertical_mps2.shape[0]
         # One detector run per stretch of bouts less than JOIN_GAP_S apart: its cost is mostly
         # per call (about 5 ms), while an hour of signal in one call takes about 40 ms.
+        # The detector resamples each run with an FFT (scipy.signal.resample), so its
+        # contacts move by a sample or two with the run's length: runs start and end on whole
+        # seconds, so that a bout edge moved by a sample does not change the run.
+        second = max(1, round(fs))
         spans: list[list[int]] = []
         for contacts in bouts:
-            start, end = max(int(contacts[0]) - pad, 0), min(int(contacts[-1]) + pad + 1, n)
+            start = max((int(contacts[0]) - pad) // second * second, 0)
+            end = min(-(-(int(contacts[-1]) + pad + 1) // second) * second, n)
             if spans and start <= spans[-1][1] + join:
                 spans[-1][1] = max(spans[-1][1], end)
             else:
@@ -89,20 +108,32 @@ class WaveletContacts:
         positions: list[NDArray[np.float64]] = []
         replaced = 0
         for contacts in bouts:
-            first, last = int(contacts[0]), int(contacts[-1])
-            keep = (found >= first - reach) & (found <= last + reach)
+            reach = self.reach_steps * float(np.median(np.diff(contacts)))
+            first = _nearest(exact, float(contacts[0]), reach)
+            last = _nearest(exact, float(contacts[-1]), reach)
+            keep = (exact >= first) & (exact <= last)
             inside, index = np.unique(found[keep], return_index=True)
             if inside.shape[0] >= MIN_CONTACTS:
                 refined.append(inside)
                 positions.append(exact[keep][index])
                 replaced += 1
-            else:
+            elif self.keep_unconfirmed:
                 refined.append(contacts)
                 positions.append(contacts.astype(np.float64))
         self.bouts_ = refined
         self.positions_ = positions
         self.replaced_ = replaced
         return self
+
+
+def _nearest(found: NDArray[np.float64], edge: float, reach: float) -> float:
+    """The contact in ``found`` (ascending) nearest ``edge`` if within ``reach``, else the edge."""
+    i = int(np.searchsorted(found, edge))
+    near = found[max(i - 1, 0) : i + 1]
+    if near.shape[0] == 0:
+        return edge
+    best = float(near[np.argmin(np.abs(near - edge))])
+    return best if abs(best - edge) <= reach else edge
 
 
 def _detect(vertical_mps2: NDArray[np.floating], fs: float) -> NDArray[np.float64]:

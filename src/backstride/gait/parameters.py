@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 # Step length calibration (see ZijlstraStepLength), fitted on all nine recordings by
 # bench/gait_validation.py, which prints these numbers and the leave-one-subject-out fit.
-CALIBRATION_SLOPE = 1.524
-CALIBRATION_OFFSET = -0.213
+CALIBRATION_SLOPE = 1.541
+CALIBRATION_OFFSET = -0.216
 
 
 def unbiased_autocorrelation(values: NDArray[np.floating], max_lag: int) -> NDArray[np.float64]:
@@ -147,33 +147,43 @@ class ZijlstraStepLength:
     def calculate(
         self,
         vertical_mps2: NDArray[np.floating],
-        initial_contacts: NDArray[np.intp],
+        initial_contacts: NDArray[np.integer] | NDArray[np.floating],
         *,
         sampling_rate_hz: float,
         height_m: float,
     ) -> Self:
-        """Set ``step_length_m_``: one value per step (between consecutive contacts)."""
+        """Set ``step_length_m_``: one value per step (between consecutive contacts).
+
+        ``initial_contacts`` are sample positions, whole or between samples.
+        """
         position = vertical_position(vertical_mps2, sampling_rate_hz)
         return self.from_position(position, initial_contacts, height_m=height_m)
 
     def from_position(
         self,
         position_m: NDArray[np.floating],
-        initial_contacts: NDArray[np.intp],
+        initial_contacts: NDArray[np.integer] | NDArray[np.floating],
         *,
         height_m: float,
     ) -> Self:
         """Like :meth:`calculate`, from :func:`vertical_position` computed once for a recording."""
-        starts, ends = initial_contacts[:-1], initial_contacts[1:]
-        if starts.shape[0] == 0:
+        contacts = np.asarray(initial_contacts, dtype=np.float64)
+        if contacts.shape[0] < 2:
             self.step_length_m_ = np.zeros(0)
             return self
-        # Range of position within each step, vectorised with reduceat over the step spans.
-        span_max = np.maximum.reduceat(position_m, starts)[: starts.shape[0]].astype(np.float64)
-        span_min = np.minimum.reduceat(position_m, starts)[: starts.shape[0]].astype(np.float64)
-        # reduceat runs each span to the next start; the last span must end at the last contact
-        last = slice(int(starts[-1]), int(ends[-1]))
+        # The range of position within each step: the samples inside it, and the position at
+        # the contacts themselves, interpolated between samples. A contact moved by a
+        # fraction of a sample (another sampling rate) then moves the range by as little.
+        at_contacts = np.interp(contacts, np.arange(position_m.shape[0]), position_m)
+        inside = np.minimum(np.ceil(contacts), position_m.shape[0] - 1).astype(np.intp)
+        starts = inside[:-1]
+        # reduceat runs each span to the next start; the last span ends at the last contact.
+        span_max = np.maximum.reduceat(position_m, starts).astype(np.float64)
+        span_min = np.minimum.reduceat(position_m, starts).astype(np.float64)
+        last = slice(int(starts[-1]), max(int(inside[-1]), int(starts[-1]) + 1))
         span_max[-1], span_min[-1] = position_m[last].max(), position_m[last].min()
+        span_max = np.maximum(span_max, np.maximum(at_contacts[:-1], at_contacts[1:]))
+        span_min = np.minimum(span_min, np.minimum(at_contacts[:-1], at_contacts[1:]))
         h = span_max - span_min
         leg_m = self.leg_length_ratio * height_m
         pendulum = self.correction_factor * 2 * np.sqrt(np.clip(2 * leg_m * h - h**2, 0.0, None))

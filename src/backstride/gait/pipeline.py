@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
+from scipy.stats import mstats
 
 from backstride.gait.contacts import WaveletContacts
 from backstride.gait.detection import StepDetector
@@ -218,7 +219,7 @@ class GaitPipeline:
                 position=position,
                 step_length=step_length,
                 contacts=contacts,
-                contact_s=np.interp(exact, np.arange(t_s.shape[0]), t_s),
+                exact=exact,
                 t_s=t_s,
                 fs=fs,
             )
@@ -252,10 +253,11 @@ class GaitPipeline:
         position: NDArray[np.float64] | None,
         step_length: ZijlstraStepLength,
         contacts: NDArray[np.intp],
-        contact_s: NDArray[np.float64],
+        exact: NDArray[np.float64],
         t_s: NDArray[np.float64],
         fs: float,
     ) -> tuple[Bout, NDArray[np.float64] | None]:
+        """One bout's parameters; ``exact`` are its contacts' positions between samples."""
         pad = int(0.5 * fs)
         start = max(int(contacts[0]) - pad, 0)
         end = min(int(contacts[-1]) + pad, vertical.shape[0])
@@ -266,20 +268,23 @@ class GaitPipeline:
         # lengths with a Hampel filter against outliers (mobgap ``CadFromIc``). A step more
         # or less (a contact the detector finds at one sampling rate and not at another, a
         # pause) then moves them by a fraction of a step, not by a whole one. The contact
-        # times are the detector's zero crossings, between samples.
-        step_times = np.diff(contact_s)
+        # times are the detector's zero crossings, between samples. Step lengths in a bout
+        # with turns spread widely, and the plain median jumps between two of them when
+        # one changes a little: their median is the Harrell-Davis estimate (see
+        # ``smooth_median``).
+        step_times = np.diff(np.interp(exact, np.arange(t_s.shape[0]), t_s))
         step_time = float(np.median(step_times))
         cadence = 60.0 / step_time
         speed = stride_length = distance = None
         step_lengths = None
         if self.height_m is not None and position is not None:
-            first = int(contacts[0])
+            first, last = int(np.floor(exact[0])), int(np.ceil(exact[-1]))
             model = step_length.from_position(
-                position[first : int(contacts[-1]) + 1], contacts - first, height_m=self.height_m
+                position[first : last + 1], exact - first, height_m=self.height_m
             )
             step_lengths = with_pauses(model.step_length_m_, step_times / step_time)
             distance = float(step_lengths.sum())
-            stride_length = 2.0 * float(np.median(step_lengths))
+            stride_length = 2.0 * smooth_median(step_lengths)
             speed = stride_length / (2.0 * step_time)
         bout = Bout(
             start_s=float(t_s[contacts[0]]),
@@ -296,6 +301,17 @@ class GaitPipeline:
             symmetry=reg.symmetry_,
         )
         return bout, step_lengths
+
+
+def smooth_median(values: NDArray[np.float64]) -> float:
+    """The Harrell-Davis estimate of the median (Harrell FE, Davis CE. A new
+    distribution-free quantile estimator. Biometrika 1982;69:635-640; scipy's
+    ``hdquantiles``): a weighted mean of the sorted values, weighted most near the middle.
+    As robust to a few outliers as the median, but it moves smoothly when one value
+    changes, where the median jumps to its neighbour."""
+    if values.shape[0] == 0:
+        return float("nan")
+    return float(np.asarray(mstats.hdquantiles(values, prob=[0.5]))[0])
 
 
 def pause_weight(ratio: NDArray[np.float64]) -> NDArray[np.float64]:
