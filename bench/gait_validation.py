@@ -698,6 +698,7 @@ def write_docs(
     choices: str,
 ) -> None:
     plot(scores, DOCS / "gait-per-bout.svg")
+    ours = scores["Backstride"]
     loso: Scores = detection["loso"]  # type: ignore[assignment]
     table = "\n".join([HEADER, *(row(n, s) for n, s in scores.items())])
     template = (DOCS / "gait.md.in").read_text(encoding="utf-8")
@@ -710,6 +711,15 @@ def write_docs(
         long_load=long.get("load", float("nan")),
         mobgap_1h=mobgap_1h,
         cal=calibration,
+        cad_verdict=(
+            f"**{'met' if np.mean(ours.cad) <= 4.0 and len(ours.cad) >= 18 else 'missed'}**: "
+            f"{np.mean(ours.cad):.1f} spm over {len(ours.cad)} of 19 bouts"
+        ),
+        inv_verdict=(
+            "**met on these variants**"
+            if inv["cad_within_1"] == 1.0 and inv["speed_within_002"] == 1.0
+            else "**missed**"
+        ),
         long_verdict=(
             "**met**" if long.get("seconds", float("inf")) <= 10.0 else "**not shown to be met**"
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.stats import mstats
 
 from backstride.gait.parameters import (
     CALIBRATION_OFFSET,
@@ -12,7 +13,7 @@ from backstride.gait.parameters import (
     ZijlstraStepLength,
     unbiased_autocorrelation,
 )
-from backstride.gait.pipeline import pause_weight, with_pauses
+from backstride.gait.pipeline import pause_weight, smooth_median, with_pauses
 
 FS = 100.0
 
@@ -109,3 +110,29 @@ def test_a_pause_blends_in_so_that_a_sample_cannot_flip_a_step() -> None:
     assert beyond == pytest.approx(0.60), "a whole pause: the median of the steps"
     assert np.all(np.diff(blended) > 0)
     assert np.max(np.abs(np.diff(blended))) < 0.02, "a 0.01 change in ratio moves it < 2 cm"
+
+
+@pytest.mark.parametrize("n", [2, 5, 18, 40])
+def test_smooth_median_is_the_harrell_davis_estimate(n: int) -> None:
+    values = np.random.default_rng(n).gamma(2.0, 0.2, n)
+    expected = float(np.asarray(mstats.hdquantiles(values, prob=[0.5]))[0])
+    assert smooth_median(values) == pytest.approx(expected, rel=1e-9)
+    # (scipy masks the estimate of a single value; here it is that value)
+    assert smooth_median(values[:1]) == values[0]
+
+
+def test_smooth_median_moves_smoothly_where_the_median_jumps() -> None:
+    """Step lengths of a turning bout (HA_001, 39-52 s): two values either side of the middle
+    are far apart, so the plain median jumps when one of them moves past the other; the
+    Harrell-Davis estimate moves by a fraction of the change, and ignores an outlier."""
+    lengths = np.array([0.64, 0.45, 0.49, 0.57, 0.26, 0.01, 0.23, 0.63, 0.66, 0.69, 0.33])
+    lengths = np.concatenate([lengths, [0.30, 0.65, 0.40, 0.45, 0.41, 0.48, 0.45]])
+    moved = lengths.copy()
+    moved[-1] += 0.03  # one step 7 % longer after resampling
+    assert abs(smooth_median(moved) - smooth_median(lengths)) < 0.01
+    assert abs(np.median(moved) - np.median(lengths)) > abs(
+        smooth_median(moved) - smooth_median(lengths)
+    )
+    with_outlier = np.concatenate([lengths, [5.0]])
+    assert abs(smooth_median(with_outlier) - smooth_median(lengths)) < 0.02
+    assert smooth_median(np.zeros(0)) != smooth_median(np.zeros(0))  # nan for no steps

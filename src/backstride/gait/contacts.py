@@ -102,6 +102,7 @@ class WaveletContacts:
                 spans[-1][1] = max(spans[-1][1], end)
             else:
                 spans.append([start, end])
+        # ascending: the spans are in time order and do not overlap
         exact = np.concatenate([_detect(vertical_mps2[a:b], fs) + a for a, b in spans])
         found = np.round(exact).astype(np.intp)
         refined: list[NDArray[np.intp]] = []
@@ -111,7 +112,10 @@ class WaveletContacts:
             reach = self.reach_steps * float(np.median(np.diff(contacts)))
             first = _nearest(exact, float(contacts[0]), reach)
             last = _nearest(exact, float(contacts[-1]), reach)
-            keep = (exact >= first) & (exact <= last)
+            keep = slice(
+                int(np.searchsorted(exact, first, "left")),
+                int(np.searchsorted(exact, last, "right")),
+            )
             inside, index = np.unique(found[keep], return_index=True)
             if inside.shape[0] >= MIN_CONTACTS:
                 refined.append(inside)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
-from scipy.stats import mstats
+from scipy import special
 
 from backstride.gait.contacts import WaveletContacts
 from backstride.gait.detection import StepDetector
@@ -272,7 +272,7 @@ class GaitPipeline:
         # with turns spread widely, and the plain median jumps between two of them when
         # one changes a little: their median is the Harrell-Davis estimate (see
         # ``smooth_median``).
-        step_times = np.diff(np.interp(exact, np.arange(t_s.shape[0]), t_s))
+        step_times = np.diff(at_positions(t_s, exact))
         step_time = float(np.median(step_times))
         cadence = 60.0 / step_time
         speed = stride_length = distance = None
@@ -303,15 +303,31 @@ class GaitPipeline:
         return bout, step_lengths
 
 
+def at_positions(
+    values: NDArray[np.float64], positions: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """``values`` linearly interpolated at fractional sample ``positions`` (only the samples
+    around them are read: a day's array is not copied for each bout)."""
+    below = np.clip(np.floor(positions).astype(np.intp), 0, values.shape[0] - 2)
+    fraction = positions - below
+    return np.asarray(
+        values[below] + fraction * (values[below + 1] - values[below]), dtype=np.float64
+    )
+
+
 def smooth_median(values: NDArray[np.float64]) -> float:
     """The Harrell-Davis estimate of the median (Harrell FE, Davis CE. A new
-    distribution-free quantile estimator. Biometrika 1982;69:635-640; scipy's
-    ``hdquantiles``): a weighted mean of the sorted values, weighted most near the middle.
-    As robust to a few outliers as the median, but it moves smoothly when one value
-    changes, where the median jumps to its neighbour."""
-    if values.shape[0] == 0:
+    distribution-free quantile estimator. Biometrika 1982;69:635-640): a weighted mean of the
+    sorted values, weighted most near the middle. As robust to a few outliers as the median,
+    but it moves smoothly when one value changes, where the median jumps to its neighbour.
+    The same as scipy's ``mstats.hdquantiles(values, [0.5])``, without its masked arrays
+    (ten times faster: a day of data has thousands of bouts)."""
+    n = values.shape[0]
+    if n == 0:
         return float("nan")
-    return float(np.asarray(mstats.hdquantiles(values, prob=[0.5]))[0])
+    half = (n + 1) / 2
+    weights = np.diff(special.betainc(half, half, np.arange(n + 1) / n))
+    return float(weights @ np.sort(values))
 
 
 def pause_weight(ratio: NDArray[np.float64]) -> NDArray[np.float64]:
