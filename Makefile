@@ -40,7 +40,7 @@ lint: setup
 	$(BIN)/lint-imports
 
 typecheck: setup
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 # The whole suite runs inside a throwaway PostgreSQL cluster in a temporary folder (-t: it
 # never touches or collides with the machine's own clusters; pg_virtualenv sets PGHOST and

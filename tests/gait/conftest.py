@@ -19,7 +19,8 @@ def imu(name: str) -> pd.DataFrame:
 
 
 def meta(name: str) -> dict[str, object]:
-    return json.loads((TVS / f"{name}_meta.json").read_text(encoding="utf-8"))
+    loaded: dict[str, object] = json.loads((TVS / f"{name}_meta.json").read_text(encoding="utf-8"))
+    return loaded
 
 
 def arrays(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

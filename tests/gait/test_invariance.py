@@ -15,13 +15,18 @@ T, ACC, GYR = arrays(NAME)
 ORIGINAL = analyse_arrays(T, ACC, GYR, height_m=1.68)
 
 
-def _resampled(rotation: Rotation, rate_hz: float, jitter: float, seed: int) -> tuple:
+def _resampled(
+    rotation: Rotation, rate_hz: float, jitter: float, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     t_new = np.arange(T[0], T[-1], 1 / rate_hz)
     t_new = np.clip(t_new + rng.uniform(-jitter, jitter, t_new.shape) / rate_hz, T[0], T[-1])
     acc = rotation.apply(ACC)
     gyr = rotation.apply(GYR)
-    interp = lambda v: np.column_stack([np.interp(t_new, T, v[:, i]) for i in range(3)])  # noqa: E731
+
+    def interp(v: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.interp(t_new, T, v[:, i]) for i in range(3)])
+
     return t_new, interp(acc), interp(gyr)
 
 
