@@ -144,7 +144,8 @@ class Episode:
     recent: list[DiaryEntry]
     #: The fingerprints of every escalation stored for the person (``record_escalation``).
     stored: frozenset[str]
-    #: The escalations shown and not yet acknowledged (what every page's banner lists).
+    #: The escalations shown and not yet acknowledged (what every page's banner lists), when
+    #: asked for (``episode_status(open_escalations=True)``); otherwise empty.
     open: list[StoredEscalation]
 
 
@@ -340,9 +341,12 @@ class Records:
                 now=self.clock(),
             )
 
-    def episode_status(self, who: Who, *, recent: int = 0) -> Episode:
+    def episode_status(
+        self, who: Who, *, recent: int = 0, open_escalations: bool = False
+    ) -> Episode:
         """The current episode's status (computed once per version of the diary, see
-        ``_statuses``), with the ``recent`` latest check-ins, in one read. Stores nothing."""
+        ``_statuses``), with the ``recent`` latest check-ins and, if asked, the escalations
+        still open (for a page's banner), in one read. Stores nothing."""
         today = self.clock().astimezone().date()
         with self.store.read() as session:
             person = self.person_in(session, who, Role.PERSON)
@@ -366,7 +370,9 @@ class Records:
                         self._statuses.popitem(last=False)
             latest_entries = repo.latest_entries(session, person.id, recent) if recent else []
             stored = repo.escalation_fingerprints(session, person.id)
-            still_open = repo.open_escalations(session, person.id) if stored else []
+            still_open = (
+                repo.open_escalations(session, person.id) if open_escalations and stored else []
+            )
         return Episode(person, head is not None, status, latest_entries, stored, still_open)
 
     def status(self, who: Who) -> tuple[DiaryStatus, StoredEscalation | None]:

@@ -163,7 +163,7 @@ class Today:
     def progress(self, who: Who) -> ProgressView:
         """The diary's status (a new escalation is stored as shown) and recent check-ins."""
         today = self.today()
-        episode = self.records.episode_status(who, recent=RECENT_CHECK_INS)
+        episode = self.records.episode_status(who, recent=RECENT_CHECK_INS, open_escalations=True)
         status = episode.status
         new = self.records.record_escalation(episode.person, status.escalation, episode.stored)
         still_open = (*episode.open, new) if new is not None else tuple(episode.open)
