@@ -15,7 +15,9 @@ from icalendar import Calendar, vRecur
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from backstride.domain.diary import Person, Role
+from backstride.domain.diary import EscalationReason, Person, Role
+from backstride.domain.urgency import Urgency
+from backstride.persistence import repositories as repo
 from backstride.persistence.tables import ExerciseSessionRow
 from backstride.services.container import Services
 from tests.persistence.conftest import Clock
@@ -50,6 +52,21 @@ def plan_of(services: Services, name: str) -> dict[str, Any]:
 
 def today(services: Services) -> date:
     return services.records.clock().astimezone().date()
+
+
+def assessed_days_ago(services: Services, clock: Clock, name: str, days: int) -> Person:
+    """A new person whose episode started ``days`` ago (the clock is left where it was)."""
+    now = clock.now
+    clock.now = now - timedelta(days=days)
+    person = add_user(services, name)
+    services.keep_assessment(person, answers("stenosis-walker"))
+    clock.now = now
+    return person
+
+
+def banner_of(page: str) -> str:
+    """The escalation banner at the top of a page."""
+    return page[page.index('aria-labelledby="escalation-title"') : page.index("</section>")]
 
 
 CHECKIN = {"pain_now": "4", "pain_walking": "6", "walk_minutes": "20", "red_flag": "no"}
@@ -403,8 +420,7 @@ def test_an_escalation_first_found_by_the_progress_page_is_in_its_own_banner(
     )
     assert services.records.open_escalations("ann") == []
 
-    page = client.get("/progress").text
-    banner = page[page.index('aria-labelledby="escalation-title"') : page.index("</section>")]
+    banner = banner_of(client.get("/progress").text)
     (stored,) = services.records.open_escalations("ann")
     assert "Call for help now" in banner
     assert banner.count(stored.reasons[0].message) == 1
@@ -412,6 +428,54 @@ def test_an_escalation_first_found_by_the_progress_page_is_in_its_own_banner(
     again = client.get("/progress").text  # shown again, not stored again
     assert again.count('id="escalation-title"') == 1
     assert len(services.records.open_escalations("ann")) == 1
+
+
+def test_unread_advice_from_several_days_is_said_once_under_the_most_serious_headline(
+    services: Services, client: TestClient, clock: Clock
+) -> None:
+    now = clock.now
+    cal = assessed_days_ago(services, clock, "cal", 11)
+    # Eleven days without improvement, each check-in's status shown (as the check-in page
+    # does) and never acknowledged: from day 7 each day stores a new escalation.
+    for offset in range(11, -1, -1):
+        clock.now = now - timedelta(days=offset)
+        services.records.add_entry(
+            "cal",
+            {"day": today(services), "pain_now": 6, "pain_walking": 7, "walk_minutes": 10.0},
+        )
+        services.records.status("cal")
+    clock.now = now
+    unread = services.records.open_escalations("cal")
+    assert len(unread) == 5
+    message = unread[-1].reasons[0].message
+    sign_in(client, "cal")
+
+    banner = banner_of(client.get("/programme").text)
+    assert "Please see a doctor" in banner
+    assert banner.count(str(escape(message))) == 1
+
+    # An older unread emergency is not outranked by the newer, milder advice.
+    with services.store.transaction() as session:
+        emergency = repo.add_escalation(
+            session,
+            cal.id,
+            level=Urgency.EMERGENCY,
+            reasons=[
+                EscalationReason(
+                    "diary.red_flag",
+                    Urgency.EMERGENCY,
+                    "Go to an emergency department now.",
+                    "a source",
+                    (),
+                )
+            ],
+            fingerprint="an older episode's warning sign",
+            now=now - timedelta(days=20),
+        )
+    assert emergency.id > unread[-1].id  # stored last, dated first
+    banner = banner_of(client.get("/programme").text)
+    assert "Call for help now" in banner
+    assert banner.index("Go to an emergency department now.") < banner.index(str(escape(message)))
 
 
 @pytest.mark.parametrize(
@@ -611,11 +675,7 @@ def test_the_recent_check_ins_table_can_be_scrolled_by_keyboard(
 def test_a_long_diary_is_charted_by_week(
     services: Services, client: TestClient, clock: Clock
 ) -> None:
-    now = clock.now
-    clock.now = now - timedelta(days=70)
-    bea = add_user(services, "bea")
-    services.keep_assessment(bea, answers("stenosis-walker"))
-    clock.now = now
+    assessed_days_ago(services, clock, "bea", 70)
     # Pain 6 on Mondays to Wednesdays and 2 on the other days: a weekly mean of 26/7.
     start = today(services) - timedelta(days=69)
     for offset in range(70):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
@@ -23,7 +24,13 @@ from backstride.diary.trends import (
     tolerance,
     trend,
 )
-from backstride.domain.diary import DiaryEntry, EntryRef, Escalation, EscalationReason
+from backstride.domain.diary import (
+    DiaryEntry,
+    EntryRef,
+    Escalation,
+    EscalationReason,
+    StoredEscalation,
+)
 from backstride.domain.escalation_rules import (
     EscalationRules,
     MissingCheckInsRule,
@@ -214,3 +221,36 @@ def _reason(
     rule_id: str, level: Urgency, message: str, source: str, refs: tuple[EntryRef, ...]
 ) -> EscalationReason:
     return EscalationReason(rule=rule_id, level=level, message=message, source=source, entries=refs)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSummary:
+    """What the banner at the top of every page says about the escalations not yet read."""
+
+    #: The most serious level among them.
+    level: Urgency
+    #: Each rule's reason once, most serious first.
+    reasons: tuple[EscalationReason, ...]
+
+
+def summarise_open(escalations: Sequence[StoredEscalation]) -> OpenSummary | None:
+    """The open escalations as one message, or None when there are none.
+
+    A person who has not read the message yet gets a new escalation on each later day with
+    new evidence (a week without improvement is still true the next day). Listed one by one
+    they would repeat the same advice day after day, which teaches people to ignore it; here
+    each rule's reason appears once. Nothing is under-stated: the level is the most serious
+    of all of them, and for each rule the most serious reason is kept (the latest of equals,
+    with the newest evidence).
+    """
+    if not escalations:
+        return None
+    kept: dict[str, EscalationReason] = {}
+    for stored in sorted(escalations, key=lambda e: (e.created_at, e.id)):
+        for reason in stored.reasons:
+            before = kept.get(reason.rule)
+            if before is None or reason.level.rank >= before.level.rank:
+                kept[reason.rule] = reason
+    reasons = sorted(kept.values(), key=lambda r: -r.level.rank)
+    level = max((e.level for e in escalations), key=lambda u: u.rank)
+    return OpenSummary(level, tuple(reasons))

@@ -20,6 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
 
 from backstride import __version__
+from backstride.diary.escalation import summarise_open
 from backstride.domain.diary import Person, Role, StoredEscalation
 from backstride.services.container import Services
 from backstride.web.config import WebConfig
@@ -279,7 +280,8 @@ def render(
         "csrf_token": web.signer.csrf_token(viewer.binding),
         "demo": web.config.demo,
         "emergency_number": web.emergency_number,
-        "escalations": (
+        # The escalations not yet read, as one message (``summarise_open``).
+        "banner": summarise_open(
             open_escalations(web, viewer.person) if escalations is None else escalations
         ),
         "path": request.url.path,
