@@ -353,9 +353,7 @@ def _weeks(points: Sequence[Point]) -> list[int]:
     """For each point, the index of its calendar week (from Monday) in the series; the
     series all share their days, so this is worked out once per page."""
     index: dict[date, int] = {}
-    return [
-        index.setdefault(day - timedelta(days=day.weekday()), len(index)) for day, _ in points
-    ]
+    return [index.setdefault(day - timedelta(days=day.weekday()), len(index)) for day, _ in points]
 
 
 def _weekly(points: Sequence[Point], weeks: Sequence[int]) -> list[Point]:
