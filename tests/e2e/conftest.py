@@ -53,6 +53,8 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
+#: How far the page reaches past the right edge of the screen, in CSS pixels.
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (the demo accounts' published password)
 
 
@@ -137,6 +139,11 @@ class Audit:
         shot = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(shot), full_page=True)
         self.screenshots.append(shot)
+        sideways = self.page.evaluate(SIDEWAYS)
+        if sideways > 0:  # a phone user would have to scroll sideways (WCAG 1.4.10 reflow)
+            self.problems.append(
+                f"{self.page.url} [{step or 'page'}]: {sideways} px wider than the screen"
+            )
         self.page.evaluate(self.axe_source)
         result: dict[str, Any] = self.page.evaluate(
             "tags => axe.run(document, "

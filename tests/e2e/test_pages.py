@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
-from tests.e2e.conftest import Audit, follow, sign_in
+from tests.e2e.conftest import SIDEWAYS, Audit, follow, sign_in
 from tests.server import Server
 
 PUBLIC_PAGES = ["/", "/about", "/learn", "/login", "/signup", "/reset"]
@@ -90,3 +90,32 @@ def test_a_password_can_be_shown_while_typing_it(page: Page, audit: Audit) -> No
     assert field.get_attribute("type") == "password"
     assert page.get_by_role("button", name="Show password again").count() == 1
     audit.assert_clean()
+
+
+#: The narrowest screen WCAG 2.2's reflow criterion (1.4.10) asks for: 320 CSS pixels.
+NARROWEST: ViewportSize = {"width": 320, "height": 640}
+PERSON_PAGES = ["/programme", "/checkin", "/progress", "/walk-test", "/learn", "/account"]
+
+
+@pytest.mark.parametrize("username", ["demo-person", "demo-clinician"])
+def test_pages_fit_a_320_px_screen(browser: Browser, server: Server, username: str) -> None:
+    """No page needs scrolling sideways on the narrowest screen (the chart cards and a
+    long answer in the check-in once did)."""
+    context = browser.new_context(base_url=server.url, viewport=NARROWEST)
+    try:
+        page = context.new_page()
+        sign_in(page, username)
+        paths = [*PUBLIC_PAGES, *PERSON_PAGES] if username == "demo-person" else []
+        if username == "demo-clinician":
+            page.goto("/clinician")
+            first = page.locator("main a[href^='/clinician/people/']").first
+            paths = ["/clinician", first.get_attribute("href") or "", "/account"]
+        too_wide = {}
+        for path in paths:
+            page.goto(path)
+            sideways = page.evaluate(SIDEWAYS)
+            if sideways > 0:
+                too_wide[path] = sideways
+        assert too_wide == {}, f"px wider than a 320 px screen: {too_wide}"
+    finally:
+        context.close()
