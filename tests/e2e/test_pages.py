@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
-from tests.e2e.conftest import SIDEWAYS, Audit, follow, sign_in
+from tests.e2e.conftest import SIDEWAYS, VIEWPORTS, Audit, follow, sign_in
 from tests.server import Server
 
 PUBLIC_PAGES = ["/", "/about", "/learn", "/login", "/signup", "/reset"]
@@ -117,5 +117,37 @@ def test_pages_fit_a_320_px_screen(browser: Browser, server: Server, username: s
             if sideways > 0:
                 too_wide[path] = sideways
         assert too_wide == {}, f"px wider than a 320 px screen: {too_wide}"
+    finally:
+        context.close()
+
+
+DARK_PAGES = {
+    "": ["/", "/assess", "/login"],
+    "demo-person": ["/programme", "/checkin", "/progress"],
+    "demo-clinician": ["/clinician"],
+}
+
+
+@pytest.mark.parametrize("username", list(DARK_PAGES), ids=["visitor", "person", "clinician"])
+def test_the_dark_theme(browser: Browser, server: Server, axe_source: str, username: str) -> None:
+    """A phone set to dark mode gets the dark theme, and it passes the same checks (axe's
+    colour contrast above all)."""
+    width, height = VIEWPORTS["phone"]
+    context = browser.new_context(
+        base_url=server.url, viewport={"width": width, "height": height}, color_scheme="dark"
+    )
+    try:
+        page = context.new_page()
+        audit = Audit(page, axe_source, f"dark_theme-{username or 'visitor'}", "phone")
+        page.on("console", audit.on_console)
+        if username:
+            sign_in(page, username)
+        for path in DARK_PAGES[username]:
+            page.goto(path)
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            red, green, blue = (int(n) for n in re.findall(r"\d+", background)[:3])
+            assert max(red, green, blue) < 64, f"{path} is not dark: {background}"
+            audit.check(path.strip("/") or "start")
+        audit.assert_clean()
     finally:
         context.close()
