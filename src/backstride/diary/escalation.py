@@ -249,8 +249,8 @@ def summarise_open(escalations: Sequence[StoredEscalation]) -> OpenSummary | Non
     for stored in sorted(escalations, key=lambda e: (e.created_at, e.id)):
         for reason in stored.reasons:
             before = kept.get(reason.rule)
-            if before is None or reason.level.rank >= before.level.rank:
+            if before is None or reason.level >= before.level:
                 kept[reason.rule] = reason
     reasons = sorted(kept.values(), key=lambda r: -r.level.rank)
-    level = max((e.level for e in escalations), key=lambda u: u.rank)
+    level = max(e.level for e in escalations)
     return OpenSummary(level, tuple(reasons))

@@ -349,27 +349,19 @@ def _back(request: Request) -> str:
 DAILY_CHART_DAYS = 56
 
 
-def _weeks(points: Sequence[Point]) -> list[int]:
-    """For each point, the index of its calendar week (from Monday) in the series; the
-    series all share their days, so this is worked out once per page."""
-    index: dict[date, int] = {}
-    return [index.setdefault(day - timedelta(days=day.weekday()), len(index)) for day, _ in points]
+def _week_starts(points: Sequence[Point]) -> list[date]:
+    """The Monday of each point's week (the series all share their days: worked out once)."""
+    return [day - timedelta(days=day.weekday()) for day, _ in points]
 
 
-def _weekly(points: Sequence[Point], weeks: Sequence[int]) -> list[Point]:
-    """One point per calendar week (``_weeks``): the mean of the days recorded, if any."""
-    starts: list[date] = []
-    sums: list[float] = []
-    counts: list[int] = []
-    for (day, value), week in zip(points, weeks, strict=True):
-        if week == len(starts):
-            starts.append(day - timedelta(days=day.weekday()))
-            sums.append(0.0)
-            counts.append(0)
+def _weekly(points: Sequence[Point], starts: Sequence[date]) -> list[Point]:
+    """One point per calendar week (``_week_starts``): the mean of the days recorded, if any."""
+    weeks: dict[date, list[float]] = {}
+    for start, (_, value) in zip(starts, points, strict=True):
+        bucket = weeks.setdefault(start, [])
         if value is not None:
-            sums[week] += value
-            counts[week] += 1
-    return [(start, s / n if n else None) for start, s, n in zip(starts, sums, counts, strict=True)]
+            bucket.append(value)
+    return [(start, sum(v) / len(v) if v else None) for start, v in weeks.items()]
 
 
 def _label(day: date) -> str:
@@ -430,10 +422,10 @@ def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
     view = today.progress(user)
     series = view.status.series
     weekly = len(series.pain_now) > DAILY_CHART_DAYS
-    weeks = _weeks(series.pain_now) if weekly else []
+    starts = _week_starts(series.pain_now) if weekly else []
 
     def group(points: Sequence[Point]) -> Sequence[Point]:
-        return _weekly(points, weeks) if weekly else points
+        return _weekly(points, starts) if weekly else points
 
     pain_now = group(series.pain_now)
     labels = [f"Week of {_label(day)}" if weekly else _label(day) for day, _ in pain_now]
