@@ -589,6 +589,42 @@ def test_progress_before_any_check_in(client: TestClient, ann: Person) -> None:
     text = client.get("/progress").text
     assert "You have no check-ins yet" in text
     assert "Nothing in your check-ins says you need to see a doctor now" in text
+    assert 'id="recent-title"' not in text
+
+
+def test_after_a_new_assessment_the_charts_start_again_and_earlier_check_ins_stay_listed(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    # Check-ins on the six days before today, then a new assessment this morning: a new
+    # episode, whose charts and status start from it.
+    start = today(services) - timedelta(days=6)
+    for offset in range(6):
+        services.records.add_entry(
+            "ann",
+            {
+                "day": start + timedelta(days=offset),
+                "pain_now": 5,
+                "pain_walking": 6,
+                "walk_minutes": 20.0,
+            },
+        )
+    services.keep_assessment(ann, answers("stenosis-walker"))
+    when = today(services)
+    day_words = f"{when:%A} {when.day} {when:%B}"
+
+    text = client.get("/progress").text
+    assert "You have no check-ins yet" not in text  # there are six: they are listed
+    assert f"Your charts start again from your latest assessment, on {day_words}" in text
+    assert 'id="pain-data"' not in text
+    recent = text[text.index('id="recent-title"') :]
+    assert recent.count('<th scope="row">') == 6
+
+    submit(client, "/checkin", CHECKIN)
+    text = client.get("/progress").text
+    assert f"From your latest assessment, on {day_words}." in text
+    assert chart_data(text, "pain")["series"][0]["values"] == [4]  # today's only
+    recent = text[text.index('id="recent-title"') :]
+    assert recent.count('<th scope="row">') == 7
 
 
 # -- downloads ---------------------------------------------------------------------------

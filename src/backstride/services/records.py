@@ -139,6 +139,8 @@ class Episode:
 
     person: Person
     has_assessment: bool
+    #: The day the episode began (the latest assessment's), or None without an assessment.
+    since: date | None
     status: DiaryStatus
     #: The latest check-ins, newest first (as many as asked for).
     recent: list[DiaryEntry]
@@ -373,7 +375,7 @@ class Records:
             still_open = (
                 repo.open_escalations(session, person.id) if open_escalations and stored else []
             )
-        return Episode(person, head is not None, status, latest_entries, stored, still_open)
+        return Episode(person, head is not None, start, status, latest_entries, stored, still_open)
 
     def status(self, who: Who) -> tuple[DiaryStatus, StoredEscalation | None]:
         """The diary's status for the current episode; a new escalation is stored as shown."""

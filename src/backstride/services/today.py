@@ -62,11 +62,15 @@ class CheckinView:
 class ProgressView:
     status: DiaryStatus
     new_escalation: StoredEscalation | None
+    #: The latest check-ins, newest first, from before the episode too.
     recent: tuple[DiaryEntry, ...]
     has_assessment: bool
     today: date
     #: Escalations shown and not yet acknowledged, the new one included (the banner's list).
     open_escalations: tuple[StoredEscalation, ...]
+    #: The day the current episode began (the latest assessment's): the status and the charts
+    #: cover the check-ins from then on. None without an assessment (then they cover all).
+    since: date | None
 
 
 def current_week(plan: dict[str, Any], week_number: int) -> dict[str, Any] | None:
@@ -168,7 +172,13 @@ class Today:
         new = self.records.record_escalation(episode.person, status.escalation, episode.stored)
         still_open = (*episode.open, new) if new is not None else tuple(episode.open)
         return ProgressView(
-            status, new, tuple(episode.recent), episode.has_assessment, today, still_open
+            status,
+            new,
+            tuple(episode.recent),
+            episode.has_assessment,
+            today,
+            still_open,
+            episode.since,
         )
 
     # -- downloads and content ---------------------------------------------------------
