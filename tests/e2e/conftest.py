@@ -55,6 +55,29 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 800)}
 #: How far the page reaches past the right edge of the screen, in CSS pixels.
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# Answer buttons (radio buttons, tick boxes) drawn smaller than their set size: squeezed by
+# a label too wide for its box (the "10" of the pain scale once was).
+SQUEEZED = """() => [...document.querySelectorAll("input[type=radio], input[type=checkbox]")]
+  .filter(input => input.offsetParent !== null)
+  .filter(input => {
+    const box = input.getBoundingClientRect();  // drawn square unless squeezed sideways
+    return box.width + 0.5 < box.height;
+  })
+  .map(input => `${input.name}=${input.value}`)"""
+# Loads every image now, lazy ones too (a full-page screenshot does not scroll them into
+# view), waiting up to 5 s; answers the sources of those that failed to load.
+LOAD_IMAGES = """async () => {
+  const images = [...document.images];
+  for (const image of images) image.loading = "eager";
+  const loaded = image => image.complete ? null : new Promise(done => {
+    image.addEventListener("load", done, {once: true});
+    image.addEventListener("error", done, {once: true});
+  });
+  const waited = Promise.all(images.map(loaded));
+  await Promise.race([waited, new Promise(done => setTimeout(done, 5000))]);
+  return images.filter(image => !image.complete || image.naturalWidth === 0)
+    .map(image => image.getAttribute("src"));
+}"""
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (the demo accounts' published password)
 
 
@@ -137,6 +160,8 @@ class Audit:
         name = "-".join(part for part in (self.test_name, self.viewport, step) if part)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{name}.png"
+        for source in self.page.evaluate(LOAD_IMAGES):
+            self.problems.append(f"{self.page.url} [{step or 'page'}]: image {source} not loaded")
         self.page.screenshot(path=str(shot), full_page=True)
         self.screenshots.append(shot)
         sideways = self.page.evaluate(SIDEWAYS)
@@ -144,6 +169,8 @@ class Audit:
             self.problems.append(
                 f"{self.page.url} [{step or 'page'}]: {sideways} px wider than the screen"
             )
+        for squeezed in self.page.evaluate(SQUEEZED):
+            self.problems.append(f"{self.page.url} [{step or 'page'}]: {squeezed} squeezed")
         self.page.evaluate(self.axe_source)
         result: dict[str, Any] = self.page.evaluate(
             "tags => axe.run(document, "

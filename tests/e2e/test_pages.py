@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
-from tests.e2e.conftest import SIDEWAYS, VIEWPORTS, Audit, follow, sign_in
+from tests.e2e.conftest import SIDEWAYS, SQUEEZED, VIEWPORTS, Audit, follow, sign_in
 from tests.server import Server
 
 PUBLIC_PAGES = ["/", "/about", "/learn", "/login", "/signup", "/reset"]
@@ -100,7 +100,7 @@ PERSON_PAGES = ["/programme", "/checkin", "/progress", "/walk-test", "/learn", "
 @pytest.mark.parametrize("username", ["demo-person", "demo-clinician"])
 def test_pages_fit_a_320_px_screen(browser: Browser, server: Server, username: str) -> None:
     """No page needs scrolling sideways on the narrowest screen (the chart cards and a
-    long answer in the check-in once did)."""
+    long answer in the check-in once did), and no answer button is squeezed smaller."""
     context = browser.new_context(base_url=server.url, viewport=NARROWEST)
     try:
         page = context.new_page()
@@ -110,13 +110,16 @@ def test_pages_fit_a_320_px_screen(browser: Browser, server: Server, username: s
             page.goto("/clinician")
             first = page.locator("main a[href^='/clinician/people/']").first
             paths = ["/clinician", first.get_attribute("href") or "", "/account"]
-        too_wide = {}
+        too_wide, squeezed = {}, {}
         for path in paths:
             page.goto(path)
             sideways = page.evaluate(SIDEWAYS)
             if sideways > 0:
                 too_wide[path] = sideways
+            if buttons := page.evaluate(SQUEEZED):
+                squeezed[path] = buttons
         assert too_wide == {}, f"px wider than a 320 px screen: {too_wide}"
+        assert squeezed == {}, f"answer buttons drawn smaller than their size: {squeezed}"
     finally:
         context.close()
 
