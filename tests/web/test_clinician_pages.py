@@ -309,3 +309,21 @@ def test_person_without_a_programme(client: TestClient, clinic: dict[str, Person
     assert "No programme yet" in page.text
     assert "No check-ins in this episode yet" in page.text
     assert "No assessment yet" in page.text
+    assert "<dt>Last check-in</dt><dd>none yet</dd>" in page.text
+
+
+@pytest.mark.parametrize(
+    ("who", "said"),
+    [
+        ("escalated", "2026-11-26 (today)"),
+        ("stable", "2026-11-26 (today)"),
+        ("missed", "2026-11-21 (5 days ago)"),
+    ],
+)
+def test_the_person_page_gives_the_clinician_the_last_check_in_not_the_persons_reminder(
+    client: TestClient, clinic: dict[str, Person], who: str, said: str
+) -> None:
+    text = signed_in_doctor(client).get(f"/clinician/people/{clinic[who].id}").text
+    assert f"<dt>Last check-in</dt><dd>{said}</dd>" in text
+    assert "You have not checked in" not in text  # the diary's reminder speaks to the person
+    assert "Start your diary" not in text

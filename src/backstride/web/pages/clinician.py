@@ -66,6 +66,7 @@ def _person_page(
         "exercises": exercises,
         "charts": _charts(view.status.series),
         "recent": list(reversed(view.entries[-14:])),
+        "today": web.services.records.clock().astimezone().date(),
         "errors": errors or {},
         "failed": failed or {},
         "notice": notice,
