@@ -19,6 +19,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -111,7 +112,7 @@ def backstride(
     return Detected(bouts, np.asarray(result.initial_contacts_s), elapsed), result
 
 
-def mobgap_dataset(record: Record, imu: pd.DataFrame | None = None):
+def mobgap_dataset(record: Record, imu: pd.DataFrame | None = None) -> Any:  # mobgap is untyped
     from mobgap.data import GaitDatasetFromData  # noqa: PLC0415 (10 s import, only when compared)
 
     imu = record.imu if imu is None else imu
@@ -158,11 +159,14 @@ def f1(counts: np.ndarray) -> float:
     return float(2 * tp / (2 * tp + fp + fn)) if tp else 0.0
 
 
-def match_bouts(ref: list[tuple[float, float]], det: list[tuple[float, float]], min_iou: float):
-    """One-to-one matching by best intersection over union; ``min_iou=0`` means any overlap."""
+def pair_bouts(
+    ref: list[tuple[float, float]], det: list[tuple[float, float]], min_iou: float
+) -> list[tuple[int, int]]:
+    """One-to-one matching by best intersection over union; ``min_iou=0`` means any overlap.
+    Returns (reference index, detected index) pairs."""
     used: set[int] = set()
-    tp = 0
-    for start, end in ref:
+    pairs = []
+    for i, (start, end) in enumerate(ref):
         best, best_iou = None, 0.0
         for j, (a, b) in enumerate(det):
             if j in used:
@@ -172,9 +176,45 @@ def match_bouts(ref: list[tuple[float, float]], det: list[tuple[float, float]], 
             if inter > 0 and iou > best_iou:
                 best, best_iou = j, iou
         if best is not None and best_iou >= min_iou:
-            tp += 1
+            pairs.append((i, best))
             used.add(best)
+    return pairs
+
+
+def match_bouts(
+    ref: list[tuple[float, float]], det: list[tuple[float, float]], min_iou: float
+) -> np.ndarray:
+    """True positives, false positives, false negatives of ``pair_bouts``."""
+    tp = len(pair_bouts(ref, det, min_iou))
     return np.array([tp, len(det) - tp, len(ref) - tp])
+
+
+def bout_errors(records: list[Record], runs: dict[str, dict[str, Detected]]) -> str:
+    """Per recording, the bouts that cost bout F1 (any overlap): detected bouts matched to no
+    reference bout (false positives) and reference bouts matched to none (missed), as
+    ``start-end`` in seconds, for each algorithm."""
+    names = list(runs)
+    lines = [
+        "| recording | reference bouts | "
+        + " | ".join(f"{n}: false positives | {n}: missed" for n in names)
+        + " |",
+        "|---|---|" + "---|---|" * len(names),
+    ]
+    for record in records:
+        ref = reference_bouts(record)
+        cells = []
+        for name in names:
+            spans = [(b[0], b[1]) for b in runs[name][record.name].bouts]
+            pairs = pair_bouts(ref, spans, 0.0)
+            fp = [spans[j] for j in range(len(spans)) if j not in {p[1] for p in pairs}]
+            fn = [ref[i] for i in range(len(ref)) if i not in {p[0] for p in pairs}]
+            cells += [_spans(fp), _spans(fn)]
+        lines.append(f"| {record.name} | {len(ref)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _spans(spans: list[tuple[float, float]]) -> str:
+    return ", ".join(f"{a:.1f}-{b:.1f}" for a, b in spans) or "-"
 
 
 def match_contacts(ref: np.ndarray, det: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -585,6 +625,9 @@ def mobgap_hour(records: list[Record]) -> float:
     return time.perf_counter() - start
 
 
+IMPAIRED = "mobgap 1.2.0 impaired pipeline on all"
+
+
 def row(name: str, s: Scores) -> str:
     timing = np.asarray(s.timing_ms)
     return (
@@ -631,20 +674,25 @@ def main() -> None:
     args = parser.parse_args()
     records = load_records()
     print(f"{len(records)} recordings, {sum(len(r.ref_wb) for r in records)} reference bouts")
-    scores: dict[str, Scores] = {}
-    scores["Backstride"] = score(records, {r.name: backstride(r)[0] for r in records})
+    runs: dict[str, dict[str, Detected]] = {}
+    runs["Backstride"] = {r.name: backstride(r)[0] for r in records}
     with warnings.catch_warnings():
         # mobgap's bundled laterality models were pickled with an older scikit-learn.
         warnings.simplefilter("ignore")
-        scores["mobgap 1.2.0 Mobilise-D (by cohort)"] = score(
-            records, {r.name: mobgap_run(r, "cohort") for r in records}
-        )
-        scores["mobgap 1.2.0 impaired pipeline on all"] = score(
-            records, {r.name: mobgap_run(r, "impaired") for r in records}
-        )
+        runs["mobgap 1.2.0 Mobilise-D (by cohort)"] = {
+            r.name: mobgap_run(r, "cohort") for r in records
+        }
+        runs[IMPAIRED] = {r.name: mobgap_run(r, "impaired") for r in records}
+    scores = {name: score(records, run) for name, run in runs.items()}
     print(HEADER)
     for name, s in scores.items():
         print(row(name, s))
+    errors = bout_errors(
+        records,
+        {"Backstride": runs["Backstride"], "mobgap impaired": runs[IMPAIRED]},
+    )
+    print("bouts that cost bout F1 (any overlap), in seconds:")
+    print(errors)
     detection = detection_loso(records)
     print("detection settings, leave-one-subject-out:")
     print(detection_table(detection))
@@ -690,6 +738,7 @@ def main() -> None:
             sources=sources,
             choices=choice_table,
             inv_edge=inv_edge,
+            errors=errors,
         )
 
 
@@ -705,6 +754,7 @@ def write_docs(
     sources: dict[str, dict[str, tuple[float, float, int]]],
     choices: str,
     inv_edge: dict[str, float],
+    errors: str,
 ) -> None:
     plot(scores, DOCS / "gait-per-bout.svg")
     ours = scores["Backstride"]
@@ -740,6 +790,7 @@ def write_docs(
         detection=detection_table(detection),
         sources=sources_table(sources),
         choices=choices,
+        errors=errors,
         icd="\n".join(
             [
                 "| contact detector | contact F1 (±0.25 s) | cadence MAE spm (bouts) |",
