@@ -379,11 +379,13 @@ def test_a_warning_sign_leads_to_an_emergency_message_on_every_page_until_read(
     assert response.status_code == 303
     assert response.headers["location"] == "/progress?saved=1&warning=1"
     page = client.get(response.headers["location"]).text
-    main = page[page.index('<main id="main"') :]
-    assert main.index('class="urgency urgency-emergency" role="alert"') < main.index(
-        "check-in is saved"
-    )
-    assert 'class="call-button" href="tel:112"' in main
+    # First on the page, before anything else is said: the banner, with the call button,
+    # and said once (no second alert in the page itself).
+    top, main = page.split('<main id="main"')
+    assert 'class="escalation-banner banner-emergency" role="alert"' in top
+    assert top.index("Call for help now") < top.index('class="call-button" href="tel:112"')
+    assert 'role="alert"' not in main
+    assert "check-in is saved" in main
     for path in ("/programme", "/checkin", "/learn", "/account"):
         assert "Call for help now" in client.get(path).text, path
     (open_one,) = services.records.open_escalations("ann")
@@ -476,6 +478,38 @@ def test_unread_advice_from_several_days_is_said_once_under_the_most_serious_hea
     banner = banner_of(client.get("/programme").text)
     assert "Call for help now" in banner
     assert banner.index("Go to an emergency department now.") < banner.index(str(escape(message)))
+
+
+@pytest.mark.parametrize(
+    ("level", "headline", "call_button"),
+    [
+        (Urgency.EMERGENCY, "Call for help now", True),
+        (Urgency.URGENT, "Speak to a doctor today", False),
+        (Urgency.SOON, "Please see a doctor", False),
+    ],
+)
+def test_the_banner_says_how_soon_and_an_emergency_has_a_call_button(
+    services: Services,
+    client: TestClient,
+    ann: Person,
+    level: Urgency,
+    headline: str,
+    call_button: bool,
+) -> None:
+    with services.store.transaction() as session:
+        repo.add_escalation(
+            session,
+            ann.id,
+            level=level,
+            reasons=[EscalationReason("diary.red_flag", level, "What to do.", "a source", ())],
+            fingerprint=f"a {level.value} escalation",
+            now=services.records.clock(),
+        )
+    page = client.get("/programme").text
+    banner = banner_of(page)
+    assert f'class="escalation-banner banner-{level.value}"' in page
+    assert f'<h2 id="escalation-title">{headline}</h2>' in banner
+    assert ('class="call-button" href="tel:112"' in banner) is call_button
 
 
 @pytest.mark.parametrize(
@@ -692,10 +726,22 @@ def test_an_escalation_read_on_the_progress_page_stays_closed(
     )
     assert response.headers["location"] == "/progress"
     page = client.get("/progress").text
-    assert 'class="escalation-banner"' not in page
+    assert 'class="escalation-banner' not in page
     # The diary still says so, in the page itself.
     assert "In a check-in you reported a warning sign" in page
     assert services.records.open_escalations("ann") == []
+
+    # Saying yes again in today's check-in is the same escalation, already read: no banner,
+    # so the page itself gives the emergency message and the call button.
+    response = submit(client, "/checkin", {**CHECKIN, "pain_now": "5", "red_flag": "yes"})
+    assert response.headers["location"] == "/progress?saved=1&warning=1"
+    page = client.get(response.headers["location"]).text
+    top, main = page.split('<main id="main"')
+    assert "escalation-banner" not in top
+    assert main.index('class="urgency urgency-emergency" role="alert"') < main.index(
+        "check-in is saved"
+    )
+    assert 'class="call-button" href="tel:112"' in main
 
 
 def test_the_recent_check_ins_table_can_be_scrolled_by_keyboard(
