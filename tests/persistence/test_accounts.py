@@ -58,6 +58,53 @@ def test_sign_up_names_the_bad_field_and_writes_nothing(
         assert session.scalar(select(func.count()).select_from(PersonRow)) == 0
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",  # among the most common breached passwords
+        "Password12345",  # a small change to one
+        "qwertyuiop123",  # a keyboard row
+        "aaaaaaaaaaaaaa",  # a repeat
+        "abcdefghijklmn",  # a sequence
+        "zorgblatt12345",  # the account's own name and a common number
+    ],
+)
+def test_easily_guessed_passwords_are_refused_without_repeating_them(
+    accounts: Accounts, store: Store, password: str
+) -> None:
+    with pytest.raises(ContractError) as caught:
+        accounts.sign_up("zorgblatt", password)
+    (error,) = caught.value.errors
+    assert error.field == "password"
+    assert error.message.startswith("is too easy to guess")
+    assert password.lower() not in error.message.lower()
+    with store.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(PersonRow)) == 0
+
+
+def test_the_accounts_own_name_makes_a_password_easy_to_guess(accounts: Accounts) -> None:
+    accounts.sign_up("someone", "zorgblatt12345")  # a stranger's name is no help to guess it
+    with pytest.raises(ContractError, match="password: is too easy to guess"):
+        accounts.sign_up("zorgblatt", "zorgblatt12345")
+
+
+def test_every_way_of_setting_a_password_refuses_an_easy_one(accounts: Accounts) -> None:
+    accounts.sign_up("ann", PASSWORD)
+    ann = accounts.sign_in("ann", PASSWORD, "10.0.0.1")
+    weak = "password12345"
+    with pytest.raises(ContractError, match="new_password: is too easy to guess"):
+        accounts.change_password(ann, PASSWORD, weak, "10.0.0.1")
+    with pytest.raises(ContractError, match="password: is too easy to guess"):
+        accounts.set_password("ann", weak)
+    code = accounts.reset_code("ann")
+    with pytest.raises(ContractError, match="password: is too easy to guess"):
+        accounts.reset_password("ann", code, weak)
+    # Nothing changed: the old password still works, the code is still unused.
+    assert accounts.sign_in("ann", PASSWORD, "10.0.0.1").name == "ann"
+    accounts.reset_password("ann", code, "lantern orchard pebble")
+    assert accounts.sign_in("ann", "lantern orchard pebble", "10.0.0.1").name == "ann"
+
+
 def test_a_taken_name_is_refused(accounts: Accounts) -> None:
     accounts.sign_up("ann", PASSWORD)
     with pytest.raises(ContractError, match="taken"):

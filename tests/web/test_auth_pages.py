@@ -82,6 +82,16 @@ def test_sign_up_errors_name_the_field(client: TestClient) -> None:
     )
     assert response.status_code == 422
     assert "not the same" in response.text
+    common = "password12345"  # refused: one of the most common passwords
+    response = submit(
+        client, "/signup", {"username": "ann", "password": common, "password_again": common}
+    )
+    assert response.status_code == 422
+    error = re.search(r'id="password-error"[^>]*>(.*?)<', response.text, re.S)
+    assert error is not None
+    assert "too easy to guess" in error.group(1)
+    assert common not in response.text  # neither repeated nor kept in the form
+    assert client.get("/account", follow_redirects=False).status_code == 303  # no account
 
 
 def test_sign_in_failure_does_not_say_which_part_is_wrong(

@@ -1,7 +1,9 @@
 """Accounts: sign-up, sign-in with rate limiting, sessions and API tokens, invitation and
 password-reset codes, account deletion, and the audit trail.
 
-Passwords are hashed with argon2id (pwdlib). Session tokens and one-time codes are random;
+Passwords are hashed with argon2id (pwdlib); a new one that is easily guessed (zxcvbn's
+estimate: common and breached passwords, names, keyboard patterns, repeats) is refused.
+Session tokens and one-time codes are random;
 only their SHA-256 is stored. Sign-in failures say the same thing whether the name exists or
 not, and take about as long.
 """
@@ -18,6 +20,7 @@ from typing import Any
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
+from zxcvbn import zxcvbn
 
 from backstride.domain.answers import ContractError, FieldError
 from backstride.domain.diary import Person, Role
@@ -30,6 +33,12 @@ from backstride.services.store import Store
 
 MIN_PASSWORD_CHARS = 12  # OWASP ASVS 4.0.3, V2.1.1
 MAX_PASSWORD_CHARS = 128  # V2.1.2
+#: zxcvbn's score (0 to 4) a new password needs: 0 and 1 fall within about a million guesses
+#: (the passwords most often found in breaches and small changes to them; V2.1.7). 2 resists
+#: online guessing, which the sign-in rate limit slows further (Wheeler, USENIX Security 2016).
+MIN_PASSWORD_SCORE = 2
+#: zxcvbn's own cap (its cost grows with length); a longer password is judged on its start.
+STRENGTH_CHARS = 72
 #: Codes are read aloud or typed from paper: no 0/O or 1/I/L to confuse.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10  # about 50 bits
@@ -112,7 +121,9 @@ def new_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-def check_password(password: str, field: str = "password") -> None:
+def check_password(password: str, field: str = "password", *, name: str = "") -> None:
+    """A new password's length, then how easily it is guessed (``name``, the account's, counts
+    as known to an attacker). The message never repeats the password."""
     if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
         raise ContractError(
             (
@@ -120,6 +131,19 @@ def check_password(password: str, field: str = "password") -> None:
                     field,
                     f"must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters "
                     "(a few words together make a good one)",
+                ),
+            )
+        )
+    estimate = zxcvbn(password[:STRENGTH_CHARS], user_inputs=[name] if name else [])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        warning = str(estimate["feedback"]["warning"]).rstrip(".")
+        why = f" ({warning[:1].lower()}{warning[1:]})" if warning else ""
+        raise ContractError(
+            (
+                FieldError(
+                    field,
+                    f"is too easy to guess{why}: a few words that do not usually go together "
+                    "make a good one",
                 ),
             )
         )
@@ -177,7 +201,7 @@ class Accounts:
         (``TooManyAttemptsError``), so that nobody can try name after name to learn which
         exist."""
         clean = check_name(name)
-        check_password(password)
+        check_password(password, name=clean)
         if client is not None:
             self._count_sign_up(client)
         password_hash = self.hasher.hash(password)
@@ -207,7 +231,7 @@ class Accounts:
         self.security.record("password_set", account=account)
 
     def _set_password(self, name: str, password: str) -> int:
-        check_password(password)
+        check_password(password, name=name)
         password_hash = self.hasher.hash(password)
         with self.store.transaction() as session:
             found = repo.credentials(session, name)
@@ -221,7 +245,7 @@ class Accounts:
         """A signed-in person's own change: the current password is checked first (with the
         same rate limit as signing in: ``SignInError``/``TooManyAttemptsError``), the new one
         must differ, and every session of the account ends (the caller opens a new one)."""
-        check_password(new, "new_password")
+        check_password(new, "new_password", name=person.name)
         if new == current:
             raise ContractError((FieldError("new_password", "must differ from the current one"),))
         self.sign_in(person.name, current, client)
@@ -396,7 +420,7 @@ class Accounts:
 
     def reset_password(self, name: str, code: str, password: str) -> None:
         """Set a new password with a reset code; every session of the account ends."""
-        check_password(password)
+        check_password(password, name=name.strip())
         password_hash = self.hasher.hash(password)
         with self.store.read() as session:
             found = repo.credentials(session, name.strip())
