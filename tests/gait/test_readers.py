@@ -206,6 +206,35 @@ def test_unknown_format_missing_file_binary_and_bad_zip(tmp_path: Path) -> None:
         read_recording(empty)
 
 
+def test_a_zip_is_unpacked_only_up_to_its_limit(tmp_path: Path) -> None:
+    t, acc, _ = _samples()
+    header = ["Time (s)"] + [f"Acceleration {x} (m/s^2)" for x in "xyz"]
+    csv = _write(tmp_path / "Accelerometer.csv", header, np.column_stack([t, acc]))
+    size = csv.stat().st_size
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(csv, csv.name)
+        z.writestr("notes.txt", "not read")
+    assert read_recording(archive, "phyphox", max_unzipped_bytes=size).acc_mps2.shape == acc.shape
+    with pytest.raises(GaitInputError, match=r"export\.zip: more than [0-9,]+ bytes of CSV"):
+        read_recording(archive, "phyphox", max_unzipped_bytes=size - 1)
+    # A zip bomb's member, much larger unpacked than packed, is refused at the limit.
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("Accelerometer.csv", "0" * 50_000_000)
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(GaitInputError, match="more than 1,000,000 bytes"):
+        read_recording(bomb, max_unzipped_bytes=1_000_000)
+
+
+def test_a_binary_file_inside_a_zip_is_named(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("Accelerometer.csv", b"\xff\xfe\x00\x81" * 10)
+    with pytest.raises(GaitInputError, match=r"Accelerometer\.csv is not a text"):
+        read_recording(archive)
+
+
 def test_from_arrays_sorts_jittered_times_and_drops_repeats() -> None:
     t, acc, gyr = _samples()
     order = np.random.default_rng(1).permutation(N)

@@ -48,6 +48,10 @@ _PHYPHOX_ACC = re.compile(r"^(linear )?acceleration ([xyz]) \((m/s\^2|g)\)$", re
 _PHYPHOX_GYR = re.compile(r"^gyroscope ([xyz]) \((rad/s|deg/s)\)$", re.IGNORECASE)
 _SENSORLOGGER_COLUMNS = frozenset({"seconds_elapsed", "x", "y", "z"})
 _MAX_HEADER_BYTES = 4096
+#: The most CSV a zip export may unpack to: a day at 100 Hz from three sensors (Sensor
+#: Logger's acceleration, gravity and gyroscope) is about 1.3 GB of text; a zip bomb is
+#: refused here instead of filling the memory.
+MAX_UNZIPPED_BYTES = 2 << 30
 
 
 @dataclass(frozen=True)
@@ -197,20 +201,39 @@ def _sensorlogger(tables: list[_Table]) -> Recording:
     return from_arrays(t_s, acc, gyr, source="sensorlogger", gravity_included=gravity_included)
 
 
-def _load_tables(path: Path) -> list[_Table]:
+def _unzip_tables(path: Path, max_bytes: int) -> list[_Table]:
+    """The CSV files of a zip export, read up to ``max_bytes`` in all: the sizes a zip states
+    can lie, so the limit is on what is actually unpacked (a zip bomb stops there)."""
+    tables = []
+    left = max_bytes
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(archive.namelist()):
+                if not name.lower().endswith(".csv"):
+                    continue
+                with archive.open(name) as member:
+                    data = member.read(left + 1)
+                if len(data) > left:
+                    raise GaitInputError(
+                        f"{path.name}: more than {max_bytes:,} bytes of CSV once unzipped"
+                    )
+                left -= len(data)
+                try:
+                    text = data.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    raise GaitInputError(f"{path.name}: {name} is not a text (CSV) file") from None
+                tables.append(_read_table(Path(name).name, text))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError):
+        raise GaitInputError(f"{path.name}: not a readable zip file") from None
+    return tables
+
+
+def _load_tables(path: Path, max_unzipped_bytes: int) -> list[_Table]:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
         return [_read_table(p.name, p.read_text(encoding="utf-8-sig")) for p in files]
     if path.suffix.lower() == ".zip":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                return [
-                    _read_table(Path(n).name, archive.read(n).decode("utf-8-sig"))
-                    for n in sorted(archive.namelist())
-                    if n.lower().endswith(".csv")
-                ]
-        except zipfile.BadZipFile:
-            raise GaitInputError(f"{path.name}: not a readable zip file") from None
+        return _unzip_tables(path, max_unzipped_bytes)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -218,8 +241,15 @@ def _load_tables(path: Path) -> list[_Table]:
     return [_read_table(path.name, text)]
 
 
-def read_recording(path: Path | str, format: Format = "auto") -> Recording:  # noqa: A002
+def read_recording(
+    path: Path | str,
+    format: Format = "auto",  # noqa: A002
+    *,
+    max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+) -> Recording:
     """Read a recording from a CSV file, or a zip or folder of CSV files (one export).
+
+    A zip may hold at most ``max_unzipped_bytes`` of CSV once unpacked.
 
     Raises
     ------
@@ -233,7 +263,7 @@ def read_recording(path: Path | str, format: Format = "auto") -> Recording:  # n
         raise FileNotFoundError(path)
     if format not in FORMATS:
         raise GaitInputError(f"format: must be one of {', '.join(FORMATS)}")
-    tables = _load_tables(path)
+    tables = _load_tables(path, max_unzipped_bytes)
     if not tables:
         raise GaitInputError(f"{path.name}: no CSV file in it")
     chosen = _sniff_format(tables[0]) if format == "auto" else format
