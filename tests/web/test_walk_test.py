@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from backstride.gait import pipeline
+from backstride.services import walking_tests
 from backstride.services.container import Services
 from backstride.services.walking_tests import WalkingTests
 from backstride.web.pages.walk_test import MAX_UPLOAD_BYTES
+from tests.persistence.conftest import Clock
 from tests.web.conftest import add_user, new_client, sign_in
 
 RECORDING = (
@@ -109,6 +113,33 @@ def test_uploads_need_the_pages_token_and_a_sane_size(walker: TestClient) -> Non
     assert too_big.json() == {"detail": "the recording is too large"}, "JSON for the page script"
     not_json = walker.post("/walk-test", content=b"{nope", headers=csrf_header(walker))
     assert not_json.status_code == 422
+
+
+def test_a_days_tests_are_limited_and_the_next_day_starts_afresh(
+    walker: TestClient, services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(walking_tests, "MAX_TESTS_PER_DAY", 2)
+    headers = csrf_header(walker)
+    for _ in range(2):
+        assert walker.post("/walk-test", json=upload_body(), headers=headers).status_code == 201
+
+    def analysed(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a refused upload is not analysed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "analyse_arrays", analysed)
+        refused = walker.post("/walk-test", json=upload_body(), headers=headers)
+    assert refused.status_code == 429
+    assert refused.json() == {
+        "detail": "You have recorded 2 walking tests today, the most for one day. "
+        "You can record another tomorrow."
+    }
+    assert len(WalkingTests(services.records).tests("ann")) == 2
+    clock.now += timedelta(days=1)
+    sign_in(walker, "ann")  # yesterday's session has ended
+    fresh = csrf_header(walker)
+    assert walker.post("/walk-test", json=upload_body(), headers=fresh).status_code == 201
+    assert len(WalkingTests(services.records).tests("ann")) == 3
 
 
 def test_results_are_private(app: FastAPI, walker: TestClient, services: Services) -> None:

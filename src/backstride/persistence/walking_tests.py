@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backstride.persistence.tables import WalkingTestRow
@@ -58,6 +58,14 @@ def add_walking_test(session: Session, person_id: int, values: dict[str, Any]) -
     session.add(row)
     session.flush()
     return _stored(row)
+
+
+def tests_on(session: Session, person_id: int, day: date) -> int:
+    """How many tests the person recorded on ``day``."""
+    query = select(func.count()).where(
+        WalkingTestRow.person_id == person_id, WalkingTestRow.day == day
+    )
+    return int(session.scalar(query) or 0)
 
 
 def walking_tests(session: Session, person_id: int) -> list[StoredWalkingTest]:

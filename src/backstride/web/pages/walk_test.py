@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from backstride.domain.answers import ContractError
-from backstride.services.walking_tests import WalkingTests
+from backstride.services.walking_tests import TooManyTestsError, WalkingTests
 from backstride.web.deps import CsrfHeaderChecked, PersonUser, WebApp, render, slow_lane
 
 router = APIRouter(include_in_schema=False)
@@ -93,7 +93,8 @@ async def upload_body(request: Request) -> bytes:
 @slow_lane
 def upload(web: WebApp, user: PersonUser, body: Annotated[bytes, Depends(upload_body)]) -> Response:
     """The recording page's upload (JSON). 201 with the new result's address; 413 when too
-    large; 422 naming the field or what is wrong with the recording; nothing is stored then.
+    large; 422 naming the field or what is wrong with the recording; 429 once the day's
+    tests are used up (``MAX_TESTS_PER_DAY``); nothing is stored then.
     A plain function: the analysis runs in FastAPI's thread pool, off the event loop."""
     try:
         raw = json.loads(body)
@@ -104,6 +105,8 @@ def upload(web: WebApp, user: PersonUser, body: Annotated[bytes, Depends(upload_
         )
     try:
         stored = WalkingTests(web.services.records).record(user, raw)
+    except TooManyTestsError as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=429)
     except ContractError as exc:
         detail = [
             {"loc": ["body", e.field], "msg": e.message, "type": "contract"} for e in exc.errors
