@@ -532,13 +532,21 @@ def test_pdf_without_diary_plan_or_escalations(
     assert "No diary entries yet" in text
     assert "nothing to escalate" in text
     assert "No programme has been made." in text
-    assert "None raised." in text
+    assert "None shown to the person yet." in text
+    assert "Needs attention” above" not in text  # nothing to point to
     with caplog.at_level("DEBUG"):
         pdf = report_pdf(data)
     assert page_count(pdf) == 1
     assert not [r for r in caplog.records if r.name.startswith(("weasyprint", "fontTools"))]
     captured = capsys.readouterr()
     assert captured.out == captured.err == ""
+
+
+def test_advice_not_yet_shown_is_not_called_none() -> None:
+    """The diary advises seeing a doctor, but the person has not opened a page that shows
+    it: the history is empty, and says where the current advice is."""
+    text = Page(render_report_html(report_data(escalations=()))).visible()
+    assert "None shown to the person yet. What the diary says now is under" in text
 
 
 DAYS = [START + timedelta(days=n) for n in range(14)]
