@@ -174,6 +174,9 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/clinician"): call(Access.CLINICIAN),
     ("POST", "/account/invite"): call(Access.CLINICIAN, form={}),
     ("GET", "/clinician/people/{person_id}"): call(Access.LINKED_BY_ID),
+    ("GET", "/clinician/people/{person_id}/report.pdf"): call(Access.LINKED_BY_ID),
+    ("GET", "/clinician/people/{person_id}/records.json"): call(Access.LINKED_BY_ID),
+    ("GET", "/clinician/people/{person_id}/diary.csv"): call(Access.LINKED_BY_ID),
     ("POST", "/clinician/people/{person_id}/plan"): call(
         Access.LINKED_BY_ID,
         303,
@@ -196,6 +199,9 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/api/v1/exports/report.pdf"): call(Access.API_PERSON),
     ("GET", "/api/v1/people/{person_id}/diary"): call(Access.API_OWN_OR_LINKED),
     ("GET", "/api/v1/people/{person_id}/status"): call(Access.API_OWN_OR_LINKED),
+    ("GET", "/api/v1/people/{person_id}/exports/fhir"): call(Access.API_OWN_OR_LINKED),
+    ("GET", "/api/v1/people/{person_id}/exports/csv"): call(Access.API_OWN_OR_LINKED),
+    ("GET", "/api/v1/people/{person_id}/exports/report.pdf"): call(Access.API_OWN_OR_LINKED),
 }
 
 # -- the app's routes --------------------------------------------------------------------------

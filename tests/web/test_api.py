@@ -94,6 +94,9 @@ DOCUMENTED = {
     ("get", "/api/v1/exports/report.pdf"): {"200", "401", "403", "404"},
     ("get", "/api/v1/people/{person_id}/diary"): {"200", "401", "403", "422"},
     ("get", "/api/v1/people/{person_id}/status"): {"200", "401", "403", "422"},
+    ("get", "/api/v1/people/{person_id}/exports/fhir"): {"200", "401", "403", "422"},
+    ("get", "/api/v1/people/{person_id}/exports/csv"): {"200", "401", "403", "422"},
+    ("get", "/api/v1/people/{person_id}/exports/report.pdf"): {"200", "401", "403", "404", "422"},
 }
 
 

@@ -296,6 +296,31 @@ def test_a_linked_clinician_reads_a_persons_records(
     assert response.status_code == 200
     [event] = services.accounts.audit_trail(people["ann"])
     assert (event.actor_name, event.action) == ("dr", f"api:read {what}")
+    assert event.detail["summary"].startswith("Read your diary")  # what the person reads
+
+
+def test_a_linked_clinician_exports_a_persons_records_and_the_person_sees_it(
+    client: TestClient, services: Services, people: dict[str, int]
+) -> None:
+    dr = api_token(client, "dr")
+    base = f"/api/v1/people/{people['ann']}/exports"
+    bundle = client.get(f"{base}/fhir", headers=dr)
+    assert bundle.status_code == 200
+    assert bundle.headers["content-type"] == "application/fhir+json"
+    assert bundle.json()["resourceType"] == "Bundle"
+    table = client.get(f"{base}/csv", headers=dr)
+    assert len(list(csv.DictReader(io.StringIO(table.text)))) == 1
+    assert client.get(f"{base}/report.pdf", headers=dr).status_code == 404  # no assessment
+    summaries = [e.detail["summary"] for e in services.accounts.audit_trail(people["ann"])]
+    assert summaries == ["Downloaded your records (FHIR file)", "Downloaded your diary (CSV file)"]
+    # The person's own export through the same address is not a clinician's access.
+    ann = api_token(client, "ann")
+    assert client.get(f"{base}/csv", headers=ann).text == table.text
+    assert len(services.accounts.audit_trail(people["ann"])) == 2
+    # Anyone else: 403, and nothing recorded.
+    for who in ("bob", "other-dr"):
+        assert client.get(f"{base}/fhir", headers=api_token(client, who)).status_code == 403
+    assert len(services.accounts.audit_trail(people["ann"])) == 2
 
 
 def test_a_clinicians_view_shows_but_stores_no_escalation(

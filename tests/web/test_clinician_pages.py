@@ -3,6 +3,8 @@ programme changes that are stored and recorded in the person's audit trail."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -327,3 +329,66 @@ def test_the_person_page_gives_the_clinician_the_last_check_in_not_the_persons_r
     assert f"<dt>Last check-in</dt><dd>{said}</dd>" in text
     assert "You have not checked in" not in text  # the diary's reminder speaks to the person
     assert "Start your diary" not in text
+
+
+# -- downloads -----------------------------------------------------------------------------
+
+
+def test_a_clinician_downloads_a_linked_persons_summary_records_and_diary(
+    client: TestClient, services: Services, clinic: dict[str, Person]
+) -> None:
+    esme = clinic["escalated"]
+    base = f"/clinician/people/{esme.id}"
+    page = signed_in_doctor(client).get(base).text
+    for file in ("report.pdf", "records.json", "diary.csv"):
+        assert f'href="{base}/{file}" download' in page
+
+    summary = client.get(f"{base}/report.pdf")
+    assert summary.status_code == 200
+    assert summary.headers["content-type"] == "application/pdf"
+    assert summary.content.startswith(b"%PDF")
+    assert summary.headers["cache-control"] == "no-store"
+    assert f'filename="backstride-summary-{esme.id}.pdf"' in summary.headers["content-disposition"]
+
+    records = client.get(f"{base}/records.json")
+    assert records.headers["content-type"] == "application/fhir+json"
+    bundle = records.json()
+    assert bundle["resourceType"] == "Bundle"
+    kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
+    assert {"Patient", "QuestionnaireResponse", "Observation"} <= kinds
+
+    diary = client.get(f"{base}/diary.csv")
+    assert diary.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(diary.text)))
+    assert len(rows) == 2  # Esme's two check-ins
+
+    # Each download is in Esme's audit trail, in words, with who made it.
+    trail = services.accounts.audit_trail(esme.id)
+    downloads = [(e.actor_name, e.detail["summary"]) for e in trail if e.action == "downloaded"]
+    assert downloads == [
+        ("dr-ward", "Downloaded your doctor summary (PDF)"),
+        ("dr-ward", "Downloaded your records (FHIR file)"),
+        ("dr-ward", "Downloaded your diary (CSV file)"),
+    ]
+
+
+def test_no_summary_without_an_assessment_and_nothing_recorded(
+    client: TestClient, services: Services, clinic: dict[str, Person]
+) -> None:
+    newt = clinic["new"]
+    base = f"/clinician/people/{newt.id}"
+    page = signed_in_doctor(client).get(base).text
+    assert f'href="{base}/report.pdf"' not in page
+    assert client.get(f"{base}/report.pdf").status_code == 409
+    assert not [e for e in services.accounts.audit_trail(newt.id) if e.action == "downloaded"]
+    assert client.get(f"{base}/diary.csv").status_code == 200  # a diary, even an empty one
+
+
+@pytest.mark.parametrize("file", ["report.pdf", "records.json", "diary.csv"])
+def test_no_downloads_about_someone_not_linked(
+    client: TestClient, services: Services, clinic: dict[str, Person], file: str
+) -> None:
+    olga = clinic["other"]
+    answer = signed_in_doctor(client).get(f"/clinician/people/{olga.id}/{file}")
+    assert answer.status_code == 404
+    assert services.accounts.audit_trail(olga.id) == []

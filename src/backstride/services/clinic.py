@@ -43,6 +43,7 @@ a busy machine, the first request a few seconds).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Mapping
@@ -76,10 +77,19 @@ from backstride.persistence.accounts import AuditEvent
 from backstride.programme.contract import dose_to_contract
 from backstride.services.accounts import Accounts
 from backstride.services.records import Records, paused_gc
+from backstride.services.reports import Reports
 
 #: Audit actions for programme changes (the change history on the clinician's page).
 PLAN_ACTIONS = ("plan_dose_changed", "plan_exercise_added", "plan_exercise_removed")
 VIEWED = "viewed"
+DOWNLOADED = "downloaded"
+#: What a clinician may download of a linked person's records, as the person's audit trail
+#: names it.
+DOWNLOADS = {
+    "report": "Downloaded your doctor summary (PDF)",
+    "fhir": "Downloaded your records (FHIR file)",
+    "csv": "Downloaded your diary (CSV file)",
+}
 #: A cached episode is computed again after 15 to 30 minutes even if nothing seems changed.
 CACHE_SECONDS = 15 * 60
 DOSE_FIELDS = ("sets", "reps", "hold_s", "times_per_day")
@@ -197,9 +207,12 @@ def dose_text(dose: Mapping[str, Any]) -> str:
 class Clinic:
     """What a clinician may see and do, over the stored records and the audit trail."""
 
-    def __init__(self, records: Records, accounts: Accounts) -> None:
+    def __init__(
+        self, records: Records, accounts: Accounts, reports: Reports | None = None
+    ) -> None:
         self.records = records
         self.accounts = accounts
+        self.reports = reports or Reports(records)
         self.content = records.assessments.content
         self._episodes: dict[int, _Cached] = {}
         self._assessments: dict[int, caseload_repo.AssessmentSummary] = {}
@@ -358,6 +371,26 @@ class Clinic:
         return f"{words} ({pain.first} → {pain.latest} out of 10)"
 
     # -- one person -----------------------------------------------------------------------
+
+    def download(self, clinician: Person, person_id: int, what: str) -> bytes:
+        """A linked person's doctor summary (``report``, PDF), records (``fhir``, a FHIR
+        bundle as JSON) or diary (``csv``), recorded in their audit trail once made.
+        ``NotLinkedError`` for anyone else; ``ContractError`` when there is no assessment to
+        summarise (nothing recorded then)."""
+        self._check_clinician(clinician)
+        if what not in DOWNLOADS:
+            raise ValueError(f"unknown download: {what}")
+        with self.records.store.read() as session:
+            person = self._linked_person(session, clinician, person_id)
+        if what == "report":
+            data = self.reports.report_pdf(person)
+        elif what == "fhir":
+            bundle = self.reports.fhir_bundle(person)
+            data = json.dumps(bundle, indent=2, ensure_ascii=False).encode()
+        else:
+            data = self.reports.diary_csv(person).encode()
+        self.accounts.audit(person.id, clinician, DOWNLOADED, {"summary": DOWNLOADS[what]})
+        return data
 
     def person_view(self, clinician: Person, person_id: int) -> PersonView:
         """A linked person's records; every view is recorded in their audit trail."""

@@ -47,15 +47,16 @@ class Services:
         service = assessments or default_service()
         records = Records(store, service, clock)
         accounts = Accounts(store, clock, hasher)
+        reports = Reports(records)
         return cls(
             store=store,
             assessments=service,
             plans=PlanService(service),
             records=records,
             accounts=accounts,
-            reports=Reports(records),
+            reports=reports,
             progress=Progress(records),
-            clinic=Clinic(records, accounts),
+            clinic=Clinic(records, accounts, reports),
         )
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ id is also 403, so ids reveal nothing), and 422 naming each bad field, with noth
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -361,10 +362,18 @@ def subject(request: Request, web: WebApp, viewer: ApiUser, person_id: PersonId)
 Subject = Annotated[Person, Depends(subject)]
 
 
+#: How a clinician's API reads are named in the person's audit trail.
+API_READS = {
+    "diary": "Read your diary (through the API)",
+    "status": "Read your diary's status (through the API)",
+}
+
+
 def audited(web: WebApp, viewer: ApiUser, person: Subject, request: Request) -> Person:
     if viewer.id != person.id:
         what = request.url.path.rsplit("/", 1)[-1]
-        web.services.accounts.audit(person.id, viewer, f"api:read {what}", {})
+        detail = {"summary": API_READS[what]} if what in API_READS else {}
+        web.services.accounts.audit(person.id, viewer, f"api:read {what}", detail)
     return person
 
 
@@ -394,3 +403,83 @@ def person_status(web: WebApp, person: Audited) -> StatusOut:
     """A linked person's diary status. Reading it stores nothing: an escalation is recorded
     as shown only when the person sees it."""
     return StatusOut.of(web.services.records.peek_status(person), new_escalation=False)
+
+
+def _person_export(web: WebApp, viewer: Person, person: Person, what: str) -> bytes:
+    """The person's own export, or a linked clinician's download (``Clinic.download``:
+    recorded in the person's audit trail). 404 for a summary without an assessment."""
+    try:
+        if viewer.id != person.id:
+            return web.services.clinic.download(viewer, person.id, what)
+        reports = web.services.reports
+        if what == "report":
+            return reports.report_pdf(person)
+        if what == "fhir":
+            return json.dumps(reports.fhir_bundle(person), ensure_ascii=False).encode()
+        return reports.diary_csv(person).encode()
+    except ContractError:
+        raise HTTPException(status_code=404, detail="no report yet: no stored assessment") from None
+
+
+@router.get(
+    "/people/{person_id}/exports/fhir",
+    tags=["clinician"],
+    response_class=Response,
+    responses={
+        200: {"content": {"application/fhir+json": {}}, "description": "a FHIR R4 Bundle"},
+        **UNAUTHORISED,
+        **FORBIDDEN,
+        **INVALID,
+    },
+)
+@slow_lane
+def person_export_fhir(web: WebApp, viewer: ApiUser, person: Subject) -> Response:
+    """A linked person's records as a FHIR R4 Bundle (clinicians linked to them, or the
+    person). A clinician's download is listed in the person's audit trail."""
+    data = _person_export(web, viewer, person, "fhir")
+    return Response(data, media_type="application/fhir+json", headers=NO_STORE)
+
+
+@router.get(
+    "/people/{person_id}/exports/csv",
+    tags=["clinician"],
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "their check-ins, one row a day"},
+        **UNAUTHORISED,
+        **FORBIDDEN,
+        **INVALID,
+    },
+)
+@slow_lane
+def person_export_csv(web: WebApp, viewer: ApiUser, person: Subject) -> Response:
+    """A linked person's diary as CSV (one row a day); listed in their audit trail."""
+    data = _person_export(web, viewer, person, "csv")
+    return Response(
+        data,
+        media_type="text/csv; charset=utf-8",
+        headers={**NO_STORE, "content-disposition": 'attachment; filename="diary.csv"'},
+    )
+
+
+@router.get(
+    "/people/{person_id}/exports/report.pdf",
+    tags=["clinician"],
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "the doctor summary"},
+        **UNAUTHORISED,
+        **FORBIDDEN,
+        **INVALID,
+        404: {"model": Problem, "description": "no stored assessment yet"},
+    },
+)
+@slow_lane
+def person_export_report(web: WebApp, viewer: ApiUser, person: Subject) -> Response:
+    """A linked person's doctor summary (PDF); listed in their audit trail."""
+    data = _person_export(web, viewer, person, "report")
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={**NO_STORE, "content-disposition": 'attachment; filename="backstride.pdf"'},
+    )

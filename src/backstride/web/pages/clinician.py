@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backstride.diary import Series
@@ -20,7 +20,7 @@ from backstride.services.clinic import (
     NotLinkedError,
     dose_bounds,
 )
-from backstride.web.deps import ClinicianUser, CsrfChecked, WebApp, refused, render
+from backstride.web.deps import ClinicianUser, CsrfChecked, WebApp, refused, render, slow_lane
 
 router = APIRouter(include_in_schema=False)
 
@@ -86,6 +86,59 @@ def person(
 ) -> HTMLResponse:
     notice = "The programme is changed. The change is in the history below." if changed else None
     return _person_page(request, web, user, person_id, notice=notice)
+
+
+def _download(
+    request: Request, web: WebApp, user: ClinicianUser, person_id: int, what: str
+) -> Response:
+    """A linked person's records as a file (``Clinic.download``: recorded in their trail)."""
+    media_type, name = DOWNLOAD_FILES[what]
+    try:
+        data = web.services.clinic.download(user, person_id, what)
+    except NotLinkedError:
+        raise refused(request, "access_denied", status_code=404, detail=NOT_FOUND) from None
+    except ContractError:
+        raise HTTPException(
+            status_code=409,
+            detail="There is no doctor summary yet: this person has not stored an assessment.",
+        ) from None
+    return Response(
+        data,
+        media_type=media_type,
+        headers={
+            "content-disposition": f'attachment; filename="{name.format(id=person_id)}"',
+            "cache-control": "no-store",
+        },
+    )
+
+
+#: The files a clinician may download about a linked person: media type and file name.
+DOWNLOAD_FILES = {
+    "report": ("application/pdf", "backstride-summary-{id}.pdf"),
+    "fhir": ("application/fhir+json", "backstride-records-{id}.json"),
+    "csv": ("text/csv; charset=utf-8", "backstride-diary-{id}.csv"),
+}
+
+
+@router.get("/clinician/people/{person_id}/report.pdf")
+@slow_lane
+def person_report(request: Request, web: WebApp, user: ClinicianUser, person_id: int) -> Response:
+    """The person's doctor summary (409 without an assessment to summarise)."""
+    return _download(request, web, user, person_id, "report")
+
+
+@router.get("/clinician/people/{person_id}/records.json")
+@slow_lane
+def person_records(request: Request, web: WebApp, user: ClinicianUser, person_id: int) -> Response:
+    """Everything stored about the person, as a FHIR bundle."""
+    return _download(request, web, user, person_id, "fhir")
+
+
+@router.get("/clinician/people/{person_id}/diary.csv")
+@slow_lane
+def person_diary(request: Request, web: WebApp, user: ClinicianUser, person_id: int) -> Response:
+    """The person's check-ins, one row a day."""
+    return _download(request, web, user, person_id, "csv")
 
 
 @router.post(
