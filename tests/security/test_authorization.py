@@ -167,6 +167,8 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/report.pdf"): call(Access.PERSON),
     ("GET", "/account/export.json"): call(Access.PERSON),
     ("POST", "/account/link"): call(Access.PERSON, 422, form={"code": "NOT-A-CODE"}),
+    # A clinician id that is nobody: the route is reached and no link ends.
+    ("POST", "/account/unlink"): call(Access.PERSON, form={"clinician_id": "999999"}),
     ("GET", "/walk-test"): call(Access.PERSON),
     ("POST", "/walk-test"): call(Access.PERSON, 422, body={"t_s": []}, csrf_header=True),
     ("GET", "/walk-test/{test_id}"): call(Access.OWN_BY_ID),

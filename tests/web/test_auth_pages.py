@@ -185,6 +185,42 @@ def test_a_person_links_to_a_clinician_with_an_invitation(app: FastAPI, services
     assert [p.name for p in services.records.linked_people("dr")] == ["ann"]
 
 
+def test_a_person_stops_sharing_with_a_clinician(
+    app: FastAPI, services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    ann = add_user(services, "ann")
+    dr = add_user(services, "dr", Role.CLINICIAN)
+    add_user(services, "dr-other", Role.CLINICIAN)
+    services.records.link("dr", "ann")
+    services.records.link("dr-other", "ann")
+    doctor = new_client(app)
+    sign_in(doctor, "dr")
+    assert doctor.get(f"/clinician/people/{ann.id}").status_code == 200
+    patient = new_client(app)
+    sign_in(patient, "ann")
+    assert "Stop sharing with dr</button>" in patient.get("/account").text
+
+    with caplog.at_level("INFO", logger="backstride.security"):
+        page = submit(
+            patient, "/account/unlink", {"clinician_id": str(dr.id)}, form_page="/account"
+        )
+    assert page.status_code == 200
+    assert "dr can no longer see your records" in page.text
+    assert [c.name for c in services.records.clinicians_of("ann")] == ["dr-other"]
+    # The clinician's page and list lose the person at once.
+    assert doctor.get(f"/clinician/people/{ann.id}").status_code == 404
+    assert ">ann</a>" not in doctor.get("/clinician").text
+    # Written down for the person, and in the security log (numbers only).
+    assert "You stopped sharing your records with dr" in page.text
+    [line] = [r.getMessage() for r in caplog.records if "clinician_unlinked" in r.getMessage()]
+    assert f'"clinician":{dr.id}' in line
+    assert "ann" not in line
+    # Again, or a clinician never linked: nothing to stop.
+    again = submit(patient, "/account/unlink", {"clinician_id": str(dr.id)}, form_page="/account")
+    assert "could already not see your records" in again.text
+    assert [c.name for c in services.records.clinicians_of("ann")] == ["dr-other"]
+
+
 def test_export_and_delete_my_account(client: TestClient, services: Services) -> None:
     add_user(services, "ann")
     sign_in(client, "ann")

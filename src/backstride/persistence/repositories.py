@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, TextClause, bindparam, select, text
+from sqlalchemy import JSON, Date, TextClause, bindparam, delete, select, text
 from sqlalchemy.orm import Session
 
 from backstride.domain.diary import (
@@ -52,6 +52,14 @@ def find_person(session: Session, name: str) -> Person | None:
 
 def link(session: Session, clinician_id: int, person_id: int, now: datetime) -> None:
     session.add(ClinicianLinkRow(clinician_id=clinician_id, person_id=person_id, created_at=now))
+
+
+def unlink(session: Session, clinician_id: int, person_id: int) -> bool:
+    """Remove the link; False if there was none."""
+    query = delete(ClinicianLinkRow).where(
+        ClinicianLinkRow.clinician_id == clinician_id, ClinicianLinkRow.person_id == person_id
+    )
+    return bool(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
 def linked_people(session: Session, clinician_id: int) -> list[int]:

@@ -408,6 +408,25 @@ class Accounts:
         self.security.record("clinician_linked", account=person.id, clinician=clinician.id)
         return clinician
 
+    def stop_sharing(self, person: Person, clinician_id: int) -> Person | None:
+        """End a clinician's access to ``person``'s records (the person's own choice, at any
+        time; an invitation code links them again). Returns the clinician, or None if they
+        were not linked. Recorded in the person's audit trail and the security log."""
+        with self.store.transaction() as session:
+            clinician = repo.person_by_id(session, clinician_id)
+            if clinician is None or not people_repo.unlink(session, clinician_id, person.id):
+                return None
+            repo.add_audit(
+                session,
+                person.id,
+                actor=person,
+                action="clinician_unlinked",
+                detail={"summary": f"You stopped sharing your records with {clinician.name}"},
+                now=self.clock(),
+            )
+        self.security.record("clinician_unlinked", account=person.id, clinician=clinician_id)
+        return clinician
+
     def reset_code(self, name: str) -> str:
         """A one-time code (valid for an hour) with which ``name`` can set a new password."""
         with self.store.transaction() as session:

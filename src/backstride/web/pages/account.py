@@ -103,6 +103,22 @@ def link(
     return _account_page(request, web, user, notice=notice)
 
 
+@router.post("/account/unlink", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def unlink(
+    request: Request, web: WebApp, user: PersonUser, clinician_id: Annotated[int, Form(ge=1)]
+) -> HTMLResponse:
+    """Stop sharing one's records with a clinician."""
+    clinician = web.services.accounts.stop_sharing(user, clinician_id)
+    if clinician is None:
+        notice = "That clinician could already not see your records."
+    else:
+        notice = (
+            f"{clinician.name} can no longer see your records. To share them again, ask "
+            "for a new invitation code."
+        )
+    return _account_page(request, web, user, notice=notice)
+
+
 @router.post("/account/invite", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def invite(request: Request, web: WebApp, user: ClinicianUser) -> HTMLResponse:
     code = web.services.accounts.invite(user)
