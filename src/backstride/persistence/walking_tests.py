@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backstride.domain.walking import StoredWalkingTest
 from backstride.persistence.tables import WalkingTestRow
-
-
-@dataclass(frozen=True, slots=True)
-class StoredWalkingTest:
-    id: int
-    person_id: int
-    day: date
-    recorded_at: datetime
-    time_to_first_symptom_s: float | None
-    distance_to_first_symptom_m: float | None
-    walking_time_s: float
-    distance_m: float | None
-    total_time_s: float
-    stop_reason: str
-    recovery_s: float | None
-    steps: int
-    cadence_spm: float | None
-    speed_mps: float | None
-    sampling_rate_hz: float
-    detail: dict[str, Any]
 
 
 def _stored(row: WalkingTestRow) -> StoredWalkingTest:

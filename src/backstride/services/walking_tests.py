@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backstride.domain.answers import ContractError, FieldError
 from backstride.domain.diary import Role
+from backstride.domain.walking import StoredWalkingTest
 from backstride.persistence import walking_tests as repo
-from backstride.persistence.walking_tests import StoredWalkingTest
 from backstride.services.records import Records, Who
 
 MAX_SAMPLES = 15 * 60 * 120  # 15 minutes at 120 Hz, more than any phone's motion rate
