@@ -25,6 +25,7 @@ from backstride.domain.diary import (
     StoredPlan,
 )
 from backstride.domain.urgency import Urgency
+from backstride.domain.walking import StoredWalkingTest
 from backstride.interop import charts
 from backstride.interop.report import (
     WEEKLY_AFTER_DAYS,
@@ -704,7 +705,60 @@ def worst_case_data() -> ReportData:
         ),
         escalations=escalations,
         status=Escalation(level=Urgency.SOON, reasons=reasons[2], reminders=()),
+        walking_tests=tuple(walking_test(n, TODAY - timedelta(days=7 * (5 - n))) for n in range(6)),
     )
+
+
+def walking_test(n: int, day: date, **changes: Any) -> StoredWalkingTest:
+    """The ``n``th weekly walking test: pain after 3 min 20 s, 30 s later each week."""
+    test = StoredWalkingTest(
+        id=n + 1,
+        person_id=7,
+        day=day,
+        recorded_at=_at(day, 11),
+        time_to_first_symptom_s=200.0 + 30 * n,
+        distance_to_first_symptom_m=210.0 + 31 * n,
+        walking_time_s=320.0 + 40 * n,
+        distance_m=333.0 + 41 * n,
+        total_time_s=330.0 + 40 * n,
+        stop_reason="pain",
+        recovery_s=95.0,
+        steps=500 + 60 * n,
+        cadence_spm=98.0,
+        speed_mps=1.05,
+        sampling_rate_hz=60.0,
+        detail={},
+    )
+    return dataclasses.replace(test, **changes)
+
+
+def test_walking_tests_first_and_latest_in_words(worst_html: str) -> None:
+    text = " ".join(Page(worst_html).visible().split())
+    assert (
+        "Walking tests (walk until pain stops them, or 15 minutes): 6 in all. "
+        "First, 7 Apr: pain after 3 min 20 s, 5 min 20 s walked in all. "
+        "Latest, 12 May: pain after 5 min 50 s, 8 min 40 s walked in all; "
+        "stopped because of pain; pain eased 1 min 35 s after sitting."
+    ) in text
+
+
+def test_a_single_walking_test_without_pain_or_recovery() -> None:
+    test = walking_test(
+        0, TODAY, time_to_first_symptom_s=None, recovery_s=None, stop_reason="time_limit"
+    )
+    data = report_data(walking_tests=(test,))
+    text = " ".join(Page(render_report_html(data)).visible().split())
+    assert (
+        "15 minutes): one, 12 May: no pain, 5 min 20 s walked in all; "
+        "stopped because of the 15-minute limit."
+    ) in text
+    # Without check-ins there is no adherence table to sit beside: the tests stand alone.
+    alone = render_report_html(dataclasses.replace(data, entries=()))
+    assert '<div class="walking-alone"><p class="walking-tests">' in alone
+
+
+def test_without_walking_tests_there_is_no_mention(html: str) -> None:
+    assert "Walking tests" not in Page(html).visible()
 
 
 def _page_texts(html: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from backstride.gait import pipeline
+from backstride.interop import report
 from backstride.services import walking_tests
 from backstride.services.container import Services
 from backstride.services.walking_tests import WalkingTests
@@ -23,6 +25,7 @@ from tests.web.conftest import add_user, new_client, sign_in
 RECORDING = (
     Path(__file__).resolve().parents[1] / "data/gait/mobgap-tvs-lab/HA_001_Test5_Trial1_imu.csv"
 )
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples/stenosis-walker.json"
 CSRF_ATTR = re.compile(r'data-csrf="([^"]+)"')
 
 
@@ -150,3 +153,25 @@ def test_results_are_private(app: FastAPI, walker: TestClient, services: Service
     sign_in(other, "bob")
     assert other.get(f"/walk-test/{test.id}").status_code == 404
     assert new_client(app).get("/walk-test", follow_redirects=False).status_code == 303
+
+
+def test_the_doctor_summary_includes_the_walking_tests(
+    walker: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (
+        walker.post("/walk-test", json=upload_body(), headers=csrf_header(walker)).status_code
+        == 201
+    )
+    [stored] = WalkingTests(services.records).tests("ann")
+    person = services.records.history("ann")[0]
+    services.keep_assessment(person, json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    laid_out: list[report.ReportData] = []
+
+    def capture(data: report.ReportData) -> bytes:
+        laid_out.append(data)
+        return b"%PDF-"
+
+    monkeypatch.setattr(report, "report_pdf", capture)
+    assert walker.get("/report.pdf").status_code == 200
+    [data] = laid_out
+    assert list(data.walking_tests) == [stored]

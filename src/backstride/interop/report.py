@@ -1,5 +1,6 @@
 """The doctor summary: a person's assessment, red-flag answers, patterns, diary charts,
-adherence, current programme and escalations on one or two A4 pages (HTML, then PDF).
+adherence, walking tests, current programme and escalations on one or two A4 pages (HTML,
+then PDF).
 
 Built for a busy GP to read in half a minute: what needs attention first (the current
 escalation or urgency, with reasons and their sources), then the answers and the course.
@@ -28,6 +29,7 @@ from backstride.domain.diary import (
     StoredPlan,
 )
 from backstride.domain.urgency import Urgency
+from backstride.domain.walking import StoredWalkingTest
 from backstride.interop import charts, templating
 from backstride.interop.handout import (
     LEVEL_LABEL,
@@ -38,6 +40,12 @@ from backstride.interop.handout import (
     walk_in_words,
 )
 
+STOP_REASONS: Final[Mapping[str, str]] = {
+    "pain": "pain",
+    "time_limit": "the 15-minute limit",
+    "other_symptom": "another symptom",
+    "other": "another reason",
+}
 #: Notes from the diary shown on the summary, most recent first, each cut to a length.
 MAX_NOTES: Final = 3
 NOTE_CHARS: Final = 140
@@ -61,6 +69,8 @@ class ReportData:
     escalations: Sequence[StoredEscalation]
     status: Escalation
     trend_summary: str
+    #: The walking tolerance tests recorded with the phone (any order).
+    walking_tests: Sequence[StoredWalkingTest] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +325,43 @@ def _first_sentence(message: str) -> str:
     return _SENTENCE_END.split(message.strip(), maxsplit=1)[0]
 
 
+def _duration(seconds: float) -> str:
+    """``4 min 05 s``."""
+    whole = round(seconds)
+    return f"{whole // 60} min {whole % 60:02d} s"
+
+
+def _test_words(test: StoredWalkingTest) -> str:
+    """One test in a few words: when pain started and how long they walked in all."""
+    if test.time_to_first_symptom_s is None:
+        pain = "no pain"
+    else:
+        pain = f"pain after {_duration(test.time_to_first_symptom_s)}"
+    return f"{pain}, {_duration(test.walking_time_s)} walked in all"
+
+
+def _walking_tests(tests: Sequence[StoredWalkingTest]) -> str | None:
+    """The walking tests in a sentence or two: the first and the latest (the course at a
+    glance; time is the phone's most reliable measure), why the latest ended and how soon
+    the pain eased. None without tests."""
+    if not tests:
+        return None
+    ordered = sorted(tests, key=lambda t: (t.recorded_at, t.id))
+    first, latest = ordered[0], ordered[-1]
+    if len(ordered) == 1:
+        said = f"one, {charts.short_date(latest.day)}: {_test_words(latest)}"
+    else:
+        said = (
+            f"{len(ordered)} in all. First, {charts.short_date(first.day)}: "
+            f"{_test_words(first)}. Latest, {charts.short_date(latest.day)}: "
+            f"{_test_words(latest)}"
+        )
+    said += f"; stopped because of {STOP_REASONS.get(latest.stop_reason, latest.stop_reason)}"
+    if latest.recovery_s is not None:
+        said += f"; pain eased {_duration(latest.recovery_s)} after sitting"
+    return said + "."
+
+
 def _when(moment: datetime | None) -> str:
     return long_date(moment.date()) if moment is not None else ""
 
@@ -372,6 +419,7 @@ def render_report_html(data: ReportData) -> str:
         trend_summary=data.trend_summary,
         adherence=_adherence(data, entries, len(days)),
         programme=_programme(data.plan),
+        walking=_walking_tests(data.walking_tests),
         history=history,
         notes=notes[:MAX_NOTES],
         notes_total=len(notes),

@@ -9,6 +9,7 @@ from backstride.domain.answers import ContractError, FieldError
 from backstride.interop.csv_export import diary_csv
 from backstride.interop.fhir import export_bundle
 from backstride.services.records import Records, Who
+from backstride.services.walking_tests import WalkingTests
 
 
 class Reports:
@@ -43,6 +44,7 @@ class Reports:
             escalations=escalations,
             status=status.escalation,
             trend_summary=_trend_sentence(status),
+            walking_tests=WalkingTests(self.records).tests(person),
         )
         return report_pdf(data)
 
