@@ -165,6 +165,7 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("POST", "/escalations/acknowledge"): call(Access.PERSON, 303, form={}),
     ("GET", "/progress"): call(Access.PERSON),
     ("GET", "/report.pdf"): call(Access.PERSON),
+    ("GET", "/diary.csv"): call(Access.PERSON),
     ("GET", "/account/export.json"): call(Access.PERSON),
     ("POST", "/account/link"): call(Access.PERSON, 422, form={"code": "NOT-A-CODE"}),
     # A clinician id that is nobody: the route is reached and no link ends.

@@ -664,6 +664,18 @@ def test_after_a_new_assessment_the_charts_start_again_and_earlier_check_ins_sta
 # -- downloads ---------------------------------------------------------------------------
 
 
+def test_the_diary_is_a_csv_download(client: TestClient, ann: Person) -> None:
+    assert 'href="/diary.csv" download' in client.get("/progress").text
+    submit(client, "/checkin", CHECKIN)
+    response = client.get("/diary.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["content-disposition"]
+    header, row = response.text.splitlines()
+    assert header.startswith("date,pain_now,pain_walking,walk_minutes")
+    assert row.split(",")[1:4] == ["4", "6", "20"]
+
+
 def test_the_doctor_summary_is_a_pdf_download(client: TestClient, ann: Person) -> None:
     submit(client, "/checkin", CHECKIN)
     response = client.get("/report.pdf")

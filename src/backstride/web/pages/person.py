@@ -469,6 +469,20 @@ def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
     )
 
 
+@router.get("/diary.csv")
+@slow_lane
+def diary_csv(web: WebApp, user: PersonUser) -> Response:
+    """The person's check-ins as CSV, one row a day (for a spreadsheet)."""
+    return Response(
+        web.services.reports.diary_csv(user),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "content-disposition": 'attachment; filename="backstride-diary.csv"',
+            "cache-control": "no-store",
+        },
+    )
+
+
 @router.get("/report.pdf")
 @slow_lane
 def report(request: Request, web: WebApp, user: PersonUser) -> Response:
