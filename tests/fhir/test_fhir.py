@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,13 +28,19 @@ from backstride.domain.diary import (
     StoredPlan,
 )
 from backstride.domain.urgency import Urgency
+from backstride.domain.walking import StoredWalkingTest
 from backstride.interop.fhir import (
     LOINC,
+    OBSERVATION_CODES,
     OBSERVATION_SYSTEM,
     PERSON_ID_SYSTEM,
     QUESTIONNAIRE_URL,
+    STOP_REASON_DISPLAY,
+    STOP_REASON_SYSTEM,
     URGENCY_SYSTEM,
+    WALKING_TEST_ID_SYSTEM,
     BundleError,
+    ImportedWalkingTest,
     check_value_sets,
     export_bundle,
     import_bundle,
@@ -212,6 +220,47 @@ ACTIVE = StoredEscalation(
 )
 
 
+def walking_test(test_id: int, day: int, **changes: Any) -> StoredWalkingTest:
+    """A test on diary day ``day`` at 11:00: pain after 3 min 20 s, every value recorded."""
+    test = StoredWalkingTest(
+        id=test_id,
+        person_id=42,
+        day=START + timedelta(days=day),
+        recorded_at=datetime(2026, 3, 2, 11, tzinfo=UTC) + timedelta(days=day),
+        time_to_first_symptom_s=200.5,
+        distance_to_first_symptom_m=210.25,
+        walking_time_s=320.0,
+        distance_m=333.75,
+        total_time_s=330.5,
+        stop_reason="pain",
+        recovery_s=95.0,
+        steps=512,
+        cadence_spm=98.5,
+        speed_mps=1.05,
+        sampling_rate_hz=60.0,
+        detail={"bouts": [], "quality": [], "height_m": 1.62},
+    )
+    return dataclasses.replace(test, **changes)
+
+
+NOT_RECORDED: dict[str, Any] = {
+    "time_to_first_symptom_s": None,
+    "distance_to_first_symptom_m": None,
+    "distance_m": None,
+    "recovery_s": None,
+    "cadence_spm": None,
+    "speed_mps": None,
+}
+#: Ids out of time order on purpose; tests 6 and 5 share a time, so the id decides.
+WALKING_TESTS = (
+    walking_test(3, 0),
+    walking_test(6, 7, stop_reason="other_symptom"),
+    walking_test(5, 7, stop_reason="other", walking_time_s=0, distance_m=0.0, steps=0),
+    walking_test(2, 13, stop_reason="time_limit", total_time_s=900.0, **NOT_RECORDED),
+)
+MEASURES = [f.name for f in dataclasses.fields(ImportedWalkingTest)][2:]
+
+
 def export(**changes: Any) -> dict[str, Any]:
     arguments: dict[str, Any] = {
         "person": PERSON,
@@ -219,6 +268,7 @@ def export(**changes: Any) -> dict[str, Any]:
         "entries": ENTRIES,
         "plan": PLAN,
         "escalations": (ACKNOWLEDGED, ACTIVE),
+        "walking_tests": WALKING_TESTS,
     }
     arguments.update(changes)
     return export_bundle(**arguments, generated_at=GENERATED)
@@ -257,7 +307,8 @@ def test_the_bundle_validates_with_the_library_after_a_json_round_trip() -> None
     exercise_logs = sum(len(e.exercises) for e in ENTRIES)
     settled = sum(e.settled_by_morning is not None for e in ENTRIES)
     red = sum(e.red_flag is not None for e in ENTRIES)
-    assert kinds["Observation"] == 14 * 3 + 11 + 14 + settled + red + exercise_logs
+    walking = len(WALKING_TESTS)
+    assert kinds["Observation"] == 14 * 3 + 11 + 14 + settled + red + exercise_logs + walking
 
 
 def test_our_value_set_checks_find_nothing() -> None:
@@ -295,6 +346,7 @@ def test_the_same_data_gives_a_byte_identical_bundle_whatever_the_input_order() 
             assessments=tuple(reversed(ASSESSMENTS)),
             entries=tuple(reversed(ENTRIES)),
             escalations=(ACTIVE, ACKNOWLEDGED),
+            walking_tests=tuple(reversed(WALKING_TESTS)),
         )
     )
     assert first == again == shuffled
@@ -433,14 +485,116 @@ def test_only_the_unacknowledged_escalation_gives_a_flag() -> None:
     assert resources(none, "Flag") == []
 
 
+def is_walking_test(resource: dict[str, Any]) -> bool:
+    return resource["resourceType"] == "Observation" and has_code(
+        resource, OBSERVATION_SYSTEM, "walking-tolerance-test"
+    )
+
+
+def walking_observations(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    return [o for o in resources(bundle, "Observation") if is_walking_test(o)]
+
+
+def components(observation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each component by its local code (the only coding a walking-test component has)."""
+    found: dict[str, dict[str, Any]] = {}
+    for component in observation["component"]:
+        (coding,) = component["code"]["coding"]
+        assert coding["system"] == OBSERVATION_SYSTEM
+        found[coding["code"]] = component
+    return found
+
+
+def ucum(value: float, unit: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
+
+
+def test_a_walking_test_is_an_activity_observation_with_one_component_per_measure() -> None:
+    bundle = export()
+    first = walking_observations(bundle)[0]
+    assert first["identifier"] == [{"system": WALKING_TEST_ID_SYSTEM, "value": "3"}]
+    assert first["status"] == "final"
+    assert first["category"][0]["coding"][0]["code"] == "activity"
+    assert first["effectiveDateTime"] == "2026-03-02T11:00:00+00:00"
+    assert bundle["entry"][0]["resource"]["resourceType"] == "Patient"
+    assert first["subject"] == {"reference": bundle["entry"][0]["fullUrl"]}
+    assert not any(key.startswith("value") for key in first)  # the components hold it all
+    parts = components(first)
+    assert list(parts) == [
+        "walking-test-time-to-first-symptom",
+        "walking-test-distance-to-first-symptom",
+        "walking-test-walking-time",
+        "walking-test-distance",
+        "walking-test-total-time",
+        "walking-test-stop-reason",
+        "walking-test-recovery-time",
+        "walking-test-steps",
+        "walking-test-cadence",
+        "walking-test-speed",
+    ]
+    assert parts["walking-test-time-to-first-symptom"]["valueQuantity"] == ucum(200.5, "s")
+    assert parts["walking-test-distance-to-first-symptom"]["valueQuantity"] == ucum(210.25, "m")
+    assert parts["walking-test-walking-time"]["valueQuantity"] == ucum(320.0, "s")
+    assert parts["walking-test-distance"]["valueQuantity"] == ucum(333.75, "m")
+    assert parts["walking-test-total-time"]["valueQuantity"] == ucum(330.5, "s")
+    assert parts["walking-test-recovery-time"]["valueQuantity"] == ucum(95.0, "s")
+    assert parts["walking-test-steps"]["valueQuantity"] == ucum(512, "{steps}")
+    assert parts["walking-test-cadence"]["valueQuantity"] == ucum(98.5, "/min")
+    assert parts["walking-test-speed"]["valueQuantity"] == ucum(1.05, "m/s")
+    (reason,) = parts["walking-test-stop-reason"]["valueCodeableConcept"]["coding"]
+    assert (reason["system"], reason["code"]) == (STOP_REASON_SYSTEM, "pain")
+    assert reason["display"]
+
+
+def test_walking_test_values_not_recorded_have_no_component() -> None:
+    last = walking_observations(export())[-1]
+    parts = components(last)
+    assert set(parts) == {
+        "walking-test-walking-time",
+        "walking-test-total-time",
+        "walking-test-stop-reason",
+        "walking-test-steps",
+    }
+    assert all("dataAbsentReason" not in c for c in last["component"])
+    (reason,) = parts["walking-test-stop-reason"]["valueCodeableConcept"]["coding"]
+    assert reason["code"] == "time_limit"
+
+
+def test_walking_tests_follow_the_diary_in_time_then_id_order() -> None:
+    bundle = export()
+    order = [o["identifier"][0]["value"] for o in walking_observations(bundle)]
+    assert order == ["3", "5", "6", "2"]
+    last_diary = max(
+        i
+        for i, e in enumerate(bundle["entry"])
+        if e["resource"]["resourceType"] == "Observation" and not is_walking_test(e["resource"])
+    )
+    first_test = index_of(bundle, is_walking_test)
+    plan = index_of(bundle, lambda r: r["resourceType"] == "CarePlan")
+    assert last_diary < first_test < plan
+    assert resources(export(walking_tests=()), "Observation") == [
+        o for o in resources(bundle, "Observation") if not is_walking_test(o)
+    ]
+
+
+def test_every_local_observation_and_stop_reason_code_is_documented() -> None:
+    reference = Path(__file__).parents[2] / "docs" / "reference" / "exports.md"
+    text = reference.read_text(encoding="utf-8")
+    undocumented = [c for c in (*OBSERVATION_CODES, *STOP_REASON_DISPLAY) if f"`{c}`" not in text]
+    assert undocumented == []
+
+
 def test_no_plan_no_care_plan_and_naive_times_are_utc() -> None:
     naive = StoredAssessment(
         1, 42, datetime(2026, 3, 1, 10, 5), STENOSIS_ANSWERS, SOON_RESULT, "2026.11.0"
     )
-    bundle = export(plan=None, assessments=(naive,))
+    naive_test = walking_test(1, 0, recorded_at=datetime(2026, 3, 2, 11, 30))
+    bundle = export(plan=None, assessments=(naive,), walking_tests=(naive_test,))
     assert resources(bundle, "CarePlan") == []
     (response,) = resources(bundle, "QuestionnaireResponse")
     assert response["authored"] == "2026-03-01T10:05:00+00:00"
+    (test,) = walking_observations(bundle)
+    assert test["effectiveDateTime"] == "2026-03-02T11:30:00+00:00"
 
 
 @pytest.mark.parametrize(
@@ -465,13 +619,34 @@ def test_no_plan_no_care_plan_and_naive_times_are_utc() -> None:
             },
             "'age': expected a whole number",
         ),
+        (
+            {"walking_tests": (walking_test(1, 0, stop_reason="tired"),)},
+            "walking-tolerance-test component walking-test-stop-reason: expected one of pain, ",
+        ),
+        (
+            {"walking_tests": (walking_test(1, 0, walking_time_s=-3.0),)},
+            "component walking-test-walking-time must be a finite number of at least 0",
+        ),
+        (
+            {"walking_tests": (walking_test(1, 0, speed_mps=float("nan")),)},
+            "component walking-test-speed must be a finite number",
+        ),
+        (
+            {"walking_tests": (walking_test(1, 0, steps=12.5),)},
+            "component walking-test-steps must be a whole number",
+        ),
+        (
+            {"walking_tests": (walking_test(1, 0, total_time_s=None),)},
+            "component walking-test-total-time must be a finite number",
+        ),
     ],
 )
 def test_data_that_cannot_make_a_valid_bundle_raises_naming_the_place(
     changes: dict[str, Any], named: str
 ) -> None:
-    with pytest.raises(ValueError, match=named):
+    with pytest.raises(ValueError, match=named) as caught:
         export(**changes)
+    assert "tired" not in str(caught.value)  # the value found is not repeated
 
 
 # --- The round trip ---------------------------------------------------------------------
@@ -503,11 +678,38 @@ def test_round_trip_gives_back_the_same_record() -> None:
     assert record.flags[0].level is Urgency.URGENT
 
 
+def test_walking_tests_round_trip_with_and_without_the_optional_values() -> None:
+    record = import_bundle(json.loads(as_json(export())))
+    in_order = sorted(WALKING_TESTS, key=lambda t: (t.recorded_at, t.id))
+    assert [t.test_id for t in record.walking_tests] == [str(t.id) for t in in_order]
+    for imported, stored in zip(record.walking_tests, in_order, strict=True):
+        assert imported.recorded_at == stored.recorded_at
+        for name in MEASURES:
+            assert getattr(imported, name) == getattr(stored, name), name
+        assert isinstance(imported.steps, int)
+    last = record.walking_tests[-1]
+    assert all(getattr(last, name) is None for name in NOT_RECORDED)
+
+
 def test_round_trip_without_plan_or_diary() -> None:
-    record = import_bundle(export(plan=None, entries=(), escalations=()))
+    record = import_bundle(export(plan=None, entries=(), escalations=(), walking_tests=()))
     assert record.plan is None
     assert record.entries == ()
     assert record.flags == ()
+    assert record.walking_tests == ()
+
+
+def test_import_passes_over_walking_test_components_it_does_not_know() -> None:
+    bundle = copy.deepcopy(export())
+    index = index_of(bundle, is_walking_test)
+    observation = bundle["entry"][index]["resource"]
+    observation["component"].append(
+        {"code": {"coding": [{"system": "https://example.org/gait", "code": "stride"}]}}
+    )
+    del observation["identifier"]  # as in a bundle another system wrote
+    (first, *_) = import_bundle(bundle).walking_tests
+    assert first.test_id is None
+    assert first.walking_time_s == WALKING_TESTS[0].walking_time_s
 
 
 # --- Bad bundles ------------------------------------------------------------------------
@@ -622,9 +824,79 @@ def _unknown_choice(bundle: dict[str, Any]) -> str:
     return f"entry[{index}].resource.item[1].answer[0]"
 
 
+def _walking_part(bundle: dict[str, Any], code: str) -> tuple[int, int, dict[str, Any]]:
+    """The first walking test's entry index, and the index and body of its ``code`` part."""
+    index = index_of(bundle, is_walking_test)
+    observation = bundle["entry"][index]["resource"]
+    (number,) = [
+        i
+        for i, c in enumerate(observation["component"])
+        if c["code"]["coding"][0]["code"] == f"walking-test-{code}"
+    ]
+    return index, number, observation["component"][number]
+
+
+def _unknown_stop_reason(bundle: dict[str, Any]) -> str:
+    index, number, part = _walking_part(bundle, "stop-reason")
+    part["valueCodeableConcept"]["coding"][0]["code"] = "tired"
+    return f"entry[{index}].resource.component[{number}].valueCodeableConcept.coding[0].code"
+
+
+def _speed_in_km_h(bundle: dict[str, Any]) -> str:
+    index, number, part = _walking_part(bundle, "speed")
+    part["valueQuantity"].update(unit="km/h", code="km/h")
+    return f"entry[{index}].resource.component[{number}].valueQuantity.code"
+
+
+def _half_a_step(bundle: dict[str, Any]) -> str:
+    index, number, part = _walking_part(bundle, "steps")
+    part["valueQuantity"]["value"] = 512.5
+    return f"entry[{index}].resource.component[{number}].valueQuantity.value"
+
+
+def _walking_test_without_time(bundle: dict[str, Any]) -> str:
+    index = index_of(bundle, is_walking_test)
+    del bundle["entry"][index]["resource"]["effectiveDateTime"]
+    return f"entry[{index}].resource.effectiveDateTime"
+
+
+def _walking_test_without_total_time(bundle: dict[str, Any]) -> str:
+    index, number, _ = _walking_part(bundle, "total-time")
+    del bundle["entry"][index]["resource"]["component"][number]
+    return f"entry[{index}].resource.component"
+
+
+def _walking_test_steps_twice(bundle: dict[str, Any]) -> str:
+    index, _, part = _walking_part(bundle, "steps")
+    components = bundle["entry"][index]["resource"]["component"]
+    components.append(copy.deepcopy(part))
+    return f"entry[{index}].resource.component[{len(components) - 1}].code"
+
+
+def _stop_reason_as_text(bundle: dict[str, Any]) -> str:
+    index, number, part = _walking_part(bundle, "stop-reason")
+    part["valueCodeableConcept"] = {"text": "pain"}
+    return f"entry[{index}].resource.component[{number}].valueCodeableConcept"
+
+
+def _walking_time_as_text(bundle: dict[str, Any]) -> str:
+    index, number, part = _walking_part(bundle, "walking-time")
+    del part["valueQuantity"]
+    part["valueString"] = "five minutes"
+    return f"entry[{index}].resource.component[{number}].valueQuantity"
+
+
 @pytest.mark.parametrize(
     "breaking",
     [
+        _unknown_stop_reason,
+        _speed_in_km_h,
+        _half_a_step,
+        _walking_test_without_time,
+        _walking_test_without_total_time,
+        _walking_test_steps_twice,
+        _stop_reason_as_text,
+        _walking_time_as_text,
         _age_out_of_range,
         _unknown_choice,
         _wrong_top_type,
@@ -654,7 +926,8 @@ def test_a_bad_bundle_raises_bundle_error_naming_the_place(
     assert isinstance(caught.value, ValueError)
     message = str(caught.value)
     assert PERSON.name not in message
-    assert "8480-6" not in message  # the value found is not repeated
+    for value in ("8480-6", "tired", "km/h", "512.5", "five minutes"):
+        assert value not in message  # the value found is not repeated
 
 
 @pytest.mark.parametrize("value", [None, [], "text", {"resourceType": "Bundle", "entry": {}}])
@@ -671,6 +944,23 @@ def test_check_value_sets_lists_each_problem() -> None:
     problems = check_value_sets(bundle)
     assert len(problems) == 3
     assert problems[0].startswith("Bundle.type")
+
+
+def test_a_walking_test_without_a_required_measure_names_the_component_missing() -> None:
+    bundle = copy.deepcopy(export())
+    path = _walking_test_without_total_time(bundle)
+    with pytest.raises(BundleError) as caught:
+        import_bundle(bundle)
+    assert caught.value.path == path
+    assert caught.value.message == "no walking-test-total-time component"
+
+
+def test_check_value_sets_catches_a_stop_reason_outside_its_code_system() -> None:
+    bundle = copy.deepcopy(export())
+    path = _unknown_stop_reason(bundle)
+    assert check_value_sets(bundle) == [
+        f"{path}: code not in the Backstride walking-test stop-reason CodeSystem"
+    ]
 
 
 # --- Property: any diary round trips ----------------------------------------------------
@@ -713,3 +1003,44 @@ def test_any_diary_round_trips_through_fhir(entries: list[DiaryEntry]) -> None:
     assert check_value_sets(bundle) == []
     record = import_bundle(json.loads(json.dumps(bundle)))
     assert record.entries == tuple(entries)
+
+
+# --- Property: any walking tests round trip ---------------------------------------------
+
+seconds = st.floats(min_value=0, max_value=3600, allow_nan=False, allow_infinity=False)
+metres = st.floats(min_value=0, max_value=5000, allow_nan=False, allow_infinity=False)
+rates = st.floats(min_value=0, max_value=300, allow_nan=False, allow_infinity=False)
+stored_walking_tests = st.builds(
+    StoredWalkingTest,
+    id=st.integers(min_value=1, max_value=10**9),
+    person_id=st.just(42),
+    day=st.just(START),
+    recorded_at=st.datetimes(
+        min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)
+    ),
+    time_to_first_symptom_s=st.none() | seconds,
+    distance_to_first_symptom_m=st.none() | metres,
+    walking_time_s=seconds,
+    distance_m=st.none() | metres,
+    total_time_s=seconds,
+    stop_reason=st.sampled_from(["pain", "time_limit", "other_symptom", "other"]),
+    recovery_s=st.none() | seconds,
+    steps=st.integers(min_value=0, max_value=100_000),
+    cadence_spm=st.none() | rates,
+    speed_mps=st.none() | rates,
+    sampling_rate_hz=st.just(60.0),
+    detail=st.just({}),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tests=st.lists(stored_walking_tests, max_size=5, unique_by=lambda t: t.id))
+def test_any_walking_tests_round_trip_through_fhir(tests: list[StoredWalkingTest]) -> None:
+    bundle = export(walking_tests=tuple(tests), entries=(), assessments=(), plan=None)
+    assert check_value_sets(bundle) == []
+    record = import_bundle(json.loads(json.dumps(bundle)))
+    in_order = sorted(tests, key=lambda t: (t.recorded_at, t.id))
+    assert [t.test_id for t in record.walking_tests] == [str(t.id) for t in in_order]
+    for imported, stored in zip(record.walking_tests, in_order, strict=True):
+        assert imported.recorded_at == stored.recorded_at
+        assert [getattr(imported, n) for n in MEASURES] == [getattr(stored, n) for n in MEASURES]

@@ -8,6 +8,9 @@ What goes in (docs/reference/exports.md describes every resource and code):
 - per diary day, ``Observation``s: pain now and worst pain walking (LOINC 72514-3 with a
   local code for the context), walking duration (LOINC 55411-3), steps (LOINC 41950-7),
   walking tolerance, "settled by morning", the red-flag answer and one per exercise logged;
+- per walking tolerance test recorded with the phone, an ``Observation`` at the time it was
+  recorded, with one ``component`` per measure (times in ``s``, estimated distances in
+  ``m``, steps, cadence, speed) and the reason the walk ended, coded locally;
 - a ``CarePlan`` for the current programme, and a ``Flag`` per unacknowledged escalation.
 
 Every resource is validated by constructing it with the ``fhir.resources.R4B`` models, and
@@ -44,6 +47,7 @@ from backstride.domain.diary import (
     StoredPlan,
 )
 from backstride.domain.urgency import Urgency
+from backstride.domain.walking import StoredWalkingTest
 
 __all__ = [
     "ACTIVITY_SYSTEM",
@@ -52,11 +56,15 @@ __all__ = [
     "OBSERVATION_SYSTEM",
     "PERSON_ID_SYSTEM",
     "QUESTIONNAIRE_URL",
+    "STOP_REASON_DISPLAY",
+    "STOP_REASON_SYSTEM",
     "URGENCY_SYSTEM",
+    "WALKING_TEST_ID_SYSTEM",
     "BundleError",
     "ImportedAssessment",
     "ImportedFlag",
     "ImportedRecord",
+    "ImportedWalkingTest",
     "PlanSummary",
     "check_value_sets",
     "export_bundle",
@@ -70,10 +78,12 @@ PERSON_ID_SYSTEM: Final = f"{_BASE}/person-id"
 ASSESSMENT_ID_SYSTEM: Final = f"{_BASE}/assessment-id"
 PLAN_ID_SYSTEM: Final = f"{_BASE}/plan-id"
 ESCALATION_ID_SYSTEM: Final = f"{_BASE}/escalation-id"
+WALKING_TEST_ID_SYSTEM: Final = f"{_BASE}/walking-test-id"
 QUESTIONNAIRE_URL: Final = f"{_BASE}/Questionnaire/assessment-contract-v1"
 URGENCY_SYSTEM: Final = f"{_BASE}/CodeSystem/urgency"
 OBSERVATION_SYSTEM: Final = f"{_BASE}/CodeSystem/observation"
 ACTIVITY_SYSTEM: Final = f"{_BASE}/CodeSystem/activity"
+STOP_REASON_SYSTEM: Final = f"{_BASE}/CodeSystem/walking-test-stop-reason"
 EXT_TARGET_MINUTES: Final = f"{_BASE}/StructureDefinition/walking-target-minutes-per-session"
 EXT_TARGET_DAYS: Final = f"{_BASE}/StructureDefinition/walking-target-days-per-week"
 
@@ -105,6 +115,25 @@ OBSERVATION_CODES: Final[Mapping[str, str]] = {
     "exercise": "Which exercise",
     "settled-by-morning": "Yesterday's exercise pain settled by the morning",
     "red-flag-symptoms": "New saddle numbness, bladder or bowel change, or leg weakness",
+    "walking-tolerance-test": "Walking tolerance test recorded with the phone",
+    "walking-test-time-to-first-symptom": "Time from the start to the first symptom",
+    "walking-test-distance-to-first-symptom": "Distance walked to the first symptom (estimate)",
+    "walking-test-walking-time": "Time spent walking",
+    "walking-test-distance": "Distance walked (estimate)",
+    "walking-test-total-time": "Time from the start until the walk ended",
+    "walking-test-stop-reason": "Why the walk ended",
+    "walking-test-recovery-time": "Time until the symptoms eased after stopping",
+    "walking-test-steps": "Steps taken during the test",
+    "walking-test-cadence": "Steps per minute while walking",
+    "walking-test-speed": "Walking speed (estimate)",
+}
+
+#: Why a walking test ended (CodeSystem ``STOP_REASON_SYSTEM``): the stored ``stop_reason``.
+STOP_REASON_DISPLAY: Final[Mapping[str, str]] = {
+    "pain": "Pain made them stop",
+    "time_limit": "The test's time limit was reached",
+    "other_symptom": "Another symptom made them stop",
+    "other": "Another reason",
 }
 
 #: Urgency codes (CodeSystem ``URGENCY_SYSTEM``), most serious first.
@@ -118,6 +147,31 @@ URGENCY_DISPLAY: Final[Mapping[str, str]] = {
 _WALKING_PLAN_CODE: Final = "walking-plan"
 _NO_LIMIT_TEXT: Final = "no limit"
 _NO_LIMIT_KEY: Final = "walking_tolerance_min"
+
+_WALKING_TEST_CODE: Final = "walking-tolerance-test"
+_STEPS_UNIT: Final = "{steps}"
+#: A walking test's components, in order: (``StoredWalkingTest`` field, local code, UCUM
+#: unit), the unit ``None`` for the coded stop reason. A field that may be ``None`` has no
+#: component when it is, as a diary day without steps has no steps Observation.
+_WALKING_TEST_PARTS: Final[tuple[tuple[str, str, str | None], ...]] = (
+    ("time_to_first_symptom_s", "walking-test-time-to-first-symptom", "s"),
+    ("distance_to_first_symptom_m", "walking-test-distance-to-first-symptom", "m"),
+    ("walking_time_s", "walking-test-walking-time", "s"),
+    ("distance_m", "walking-test-distance", "m"),
+    ("total_time_s", "walking-test-total-time", "s"),
+    ("stop_reason", "walking-test-stop-reason", None),
+    ("recovery_s", "walking-test-recovery-time", "s"),
+    ("steps", "walking-test-steps", _STEPS_UNIT),
+    ("cadence_spm", "walking-test-cadence", "/min"),
+    ("speed_mps", "walking-test-speed", "m/s"),
+)
+_WALKING_TEST_OPTIONAL: Final = frozenset(
+    {"time_to_first_symptom_s", "distance_to_first_symptom_m", "distance_m", "recovery_s"}
+    | {"cadence_spm", "speed_mps"}
+)
+_WALKING_TEST_UNITS: Final[Mapping[str, str]] = {
+    code: unit for _, code, unit in _WALKING_TEST_PARTS if unit is not None
+}
 
 # R4 value sets for the statuses and types we use (whole value sets, so a bundle edited by
 # another system with a legal status still reads).
@@ -196,6 +250,29 @@ class ImportedFlag:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportedWalkingTest:
+    """A walking test read back: the measured fields of ``StoredWalkingTest`` under the same
+    names and units. Not a ``StoredWalkingTest``: the bundle holds the test id as text (from
+    an identifier, absent in a bundle another system made), no person id (the test belongs
+    to the bundle's Patient), and neither the sampling rate nor ``detail``, which are not
+    exported; the diary ``day`` is the local date of ``recorded_at``, which the caller
+    knows how to take."""
+
+    test_id: str | None
+    recorded_at: datetime
+    time_to_first_symptom_s: float | None
+    distance_to_first_symptom_m: float | None
+    walking_time_s: float
+    distance_m: float | None
+    total_time_s: float
+    stop_reason: str
+    recovery_s: float | None
+    steps: int
+    cadence_spm: float | None
+    speed_mps: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class ImportedRecord:
     person_id: str | None
     person_name: str
@@ -203,6 +280,7 @@ class ImportedRecord:
     entries: tuple[DiaryEntry, ...]
     plan: PlanSummary | None
     flags: tuple[ImportedFlag, ...] = field(default=())
+    walking_tests: tuple[ImportedWalkingTest, ...] = field(default=())
 
 
 # --- Small builders ---------------------------------------------------------------------
@@ -269,13 +347,20 @@ def export_bundle(
     escalations: Sequence[StoredEscalation],
     *,
     generated_at: datetime,
+    walking_tests: Sequence[StoredWalkingTest] = (),
 ) -> dict[str, Any]:
     """The person's record as a FHIR R4B ``collection`` Bundle, as JSON-ready data.
 
-    Assessments are ordered by time then id, diary entries by day, escalations by time then
-    id, so the same data gives the same bundle. Raises ``ValueError`` naming the resource and
-    field if the data cannot make a valid bundle (two diary entries for one day, a pain score
-    out of range, a negative number of minutes...). Naive times are taken as UTC.
+    Assessments are ordered by time then id, diary entries by day, walking tests by
+    ``recorded_at`` then id, escalations by time then id, so the same data gives the same
+    bundle. Raises ``ValueError`` naming the resource and field if the data cannot make a
+    valid bundle (two diary entries for one day, a pain score out of range, a negative
+    number of minutes, an unknown stop reason...). Naive times are taken as UTC.
+
+    Each walking test is an ``Observation`` in category ``activity``, not ``exam``: HL7
+    keeps ``exam`` for findings a clinician observes or elicits on the body, and
+    ``activity`` for bodily activity measured without a practitioner's supervision, which
+    is what a test the person walks alone with their phone is.
     """
     pid = person.id
     patient_uid = _uid("person", pid)
@@ -291,6 +376,9 @@ def export_bundle(
             raise ValueError("diary: two entries for one day (one check-in per day)")
         seen_days.add(entry.day)
         resources.extend(_day_observations(entry, pid, patient_uid))
+    for test in sorted(walking_tests, key=lambda t: (t.recorded_at, t.id)):
+        test_uid = _uid("person", pid, "walking-test", test.id, "observation")
+        resources.append((test_uid, _walking_test(test, test_uid, patient_uid)))
     if plan is not None:
         plan_uid = _uid("person", pid, "plan", plan.id, "care-plan")
         resources.append((plan_uid, _care_plan(plan, plan_uid, patient_uid)))
@@ -564,6 +652,50 @@ def _exercise_components(log: ExerciseLog) -> list[dict[str, Any]]:
     return components
 
 
+def _walking_test(test: StoredWalkingTest, uid: str, patient_uid: str) -> dict[str, Any]:
+    components: list[dict[str, Any]] = []
+    for name, code, unit in _WALKING_TEST_PARTS:
+        where = f"Observation {_WALKING_TEST_CODE} component {code}"
+        value = getattr(test, name)
+        component: dict[str, Any] = {"code": {"coding": [_local(code)]}}
+        if unit is None:
+            if value not in STOP_REASON_DISPLAY:
+                raise ValueError(f"{where}: expected one of {', '.join(STOP_REASON_DISPLAY)}")
+            component["valueCodeableConcept"] = {
+                "coding": [
+                    {
+                        "system": STOP_REASON_SYSTEM,
+                        "code": value,
+                        "display": STOP_REASON_DISPLAY[value],
+                    }
+                ]
+            }
+        elif value is None and name in _WALKING_TEST_OPTIONAL:
+            continue
+        else:
+            _check_number(value, where)
+            if unit == _STEPS_UNIT and not isinstance(value, int):
+                raise ValueError(f"{where} must be a whole number")
+            component["valueQuantity"] = {
+                "value": value,
+                "unit": unit,
+                "system": UCUM,
+                "code": unit,
+            }
+        components.append(component)
+    return {
+        "resourceType": "Observation",
+        "id": uid,
+        "identifier": [{"system": WALKING_TEST_ID_SYSTEM, "value": str(test.id)}],
+        "status": "final",
+        "category": _category("activity"),
+        "code": {"coding": [_local(_WALKING_TEST_CODE)], "text": "Walking tolerance test"},
+        "subject": _ref(patient_uid),
+        "effectiveDateTime": _instant(test.recorded_at),
+        "component": components,
+    }
+
+
 def _dose_text(dose: Mapping[str, Any]) -> str:
     parts: list[str] = []
     if dose.get("sets") and dose.get("reps"):
@@ -730,9 +862,10 @@ def _library_problem(resource: Mapping[str, Any], prefix: str) -> tuple[str, str
 def check_value_sets(bundle: dict[str, Any]) -> list[str]:
     """What in the bundle breaks our value sets, as ``"path: problem"`` lines; empty if none.
 
-    Checks: LOINC codes only from :data:`LOINC_CODES`; local observation and urgency codes
-    only from our CodeSystems; pain scores whole numbers 0-10 (also in components);
-    quantities in the UCUM unit their code needs and not negative; categories survey or
+    Checks: LOINC codes only from :data:`LOINC_CODES`; local observation, urgency and
+    walking-test stop-reason codes only from our CodeSystems (also in components' coded
+    values); pain scores whole numbers 0-10 (also in components); quantities in the UCUM
+    unit their code needs and not negative, walking-test steps whole; categories survey or
     activity; statuses, intents and the bundle type from their R4 value sets.
     """
     return [f"{path}: {message}" for path, message in _value_set_problems(bundle)]
@@ -757,6 +890,8 @@ def _code_problems(concept: object, path: str) -> Iterable[tuple[str, str]]:
             yield where, "code not in the Backstride observation CodeSystem"
         elif system == URGENCY_SYSTEM and code not in URGENCY_DISPLAY:
             yield where, "code not in the Backstride urgency CodeSystem"
+        elif system == STOP_REASON_SYSTEM and code not in STOP_REASON_DISPLAY:
+            yield where, "code not in the Backstride walking-test stop-reason CodeSystem"
 
 
 def _has_code(concept: object, system: str, code: str) -> bool:
@@ -801,7 +936,10 @@ def _observation_problems(res: Mapping[str, Any], path: str) -> Iterable[tuple[s
     holders: list[tuple[object, Mapping[str, Any], str]] = [(code, res, path)]
     for i, component in enumerate(res.get("component") or []):
         if isinstance(component, Mapping):
-            yield from _code_problems(component.get("code"), f"{path}.component[{i}].code")
+            where = f"{path}.component[{i}]"
+            yield from _code_problems(component.get("code"), f"{where}.code")
+            value = component.get("valueCodeableConcept")
+            yield from _code_problems(value, f"{where}.valueCodeableConcept")
             holders.append((component.get("code"), component, f"{path}.component[{i}]"))
     for concept, holder, where in holders:
         if _has_code(concept, LOINC, LOINC_PAIN) and not _is_pain_score(holder.get("valueInteger")):
@@ -812,6 +950,9 @@ def _observation_problems(res: Mapping[str, Any], path: str) -> Iterable[tuple[s
             concept, OBSERVATION_SYSTEM, "walk-tolerance"
         ):
             yield from _quantity_problems(holder, where, "min")
+        for local, unit in _WALKING_TEST_UNITS.items():
+            if _has_code(concept, OBSERVATION_SYSTEM, local):
+                yield from _quantity_problems(holder, where, unit, whole=unit == _STEPS_UNIT)
 
 
 def _questionnaire_response_problems(
@@ -892,7 +1033,8 @@ def import_bundle(bundle: object) -> ImportedRecord:
     """Read back a bundle :func:`export_bundle` made (for example after ``json.loads``).
 
     Validates it with the FHIR R4B models and our value-set checks, then rebuilds the
-    person's name, the assessments, the diary entries and the plan summary. Raises
+    person's name, the assessments, the diary entries, the walking tests and the plan
+    summary. Raises
     :class:`BundleError` naming the entry index and field of the first thing it cannot read.
     Nothing is written: storing what comes back is the caller's job.
     """
@@ -944,7 +1086,15 @@ def _read(resources: list[tuple[str, str, Mapping[str, Any]]]) -> ImportedRecord
         for path, url, res in resources
         if res["resourceType"] == "QuestionnaireResponse"
     )
-    observations = [(p, r) for p, _, r in resources if r["resourceType"] == "Observation"]
+    observations: list[tuple[str, Mapping[str, Any]]] = []
+    walking_tests: list[ImportedWalkingTest] = []
+    for path, _, res in resources:
+        if res["resourceType"] != "Observation":
+            continue
+        if _has_code(res.get("code"), OBSERVATION_SYSTEM, _WALKING_TEST_CODE):
+            walking_tests.append(_read_walking_test(path, res))
+        else:
+            observations.append((path, res))
     plans = [(p, r) for p, _, r in resources if r["resourceType"] == "CarePlan"]
     if len(plans) > 1:
         raise BundleError(plans[1][0], "more than one CarePlan")
@@ -956,6 +1106,7 @@ def _read(resources: list[tuple[str, str, Mapping[str, Any]]]) -> ImportedRecord
         entries=_read_diary(observations),
         plan=_read_plan(*plans[0]) if plans else None,
         flags=flags,
+        walking_tests=tuple(walking_tests),
     )
 
 
@@ -1187,6 +1338,49 @@ def _read_exercise(path: str, res: Mapping[str, Any]) -> ExerciseLog:
     if not exercise_id:
         raise BundleError(f"{path}.component", "no exercise code")
     return ExerciseLog(exercise_id=exercise_id, done=done, pain_during=pain)
+
+
+def _read_walking_test(path: str, res: Mapping[str, Any]) -> ImportedWalkingTest:
+    """One walking-test Observation. Components Backstride does not export are passed over,
+    as on the diary's Observations."""
+    recorded_at = _read_datetime(res.get("effectiveDateTime"), f"{path}.effectiveDateTime")
+    fields = {code: (name, unit) for name, code, unit in _WALKING_TEST_PARTS}
+    values: dict[str, Any] = dict.fromkeys(_WALKING_TEST_OPTIONAL)
+    found: set[str] = set()
+    for i, component in enumerate(res.get("component") or []):
+        where = f"{path}.component[{i}]"
+        concept = component.get("code")
+        code = next((c for c in fields if _has_code(concept, OBSERVATION_SYSTEM, c)), None)
+        if code is None:
+            continue
+        name, unit = fields[code]
+        if name in found:
+            raise BundleError(f"{where}.code", "a second component of the same kind")
+        found.add(name)
+        if unit is None:
+            reasons = [
+                c.get("code")
+                for c in _codings(component.get("valueCodeableConcept"))
+                if c.get("system") == STOP_REASON_SYSTEM
+            ]
+            if not reasons:
+                raise BundleError(f"{where}.valueCodeableConcept", "no stop-reason code")
+            values[name] = reasons[0]
+        else:
+            values[name] = _quantity_value(where, component)
+    for name, code, _ in _WALKING_TEST_PARTS:
+        if name not in found and name not in _WALKING_TEST_OPTIONAL:
+            raise BundleError(f"{path}.component", f"no {code} component")
+    values["steps"] = int(values["steps"])
+    test_id = next(
+        (
+            str(identifier.get("value"))
+            for identifier in res.get("identifier") or []
+            if identifier.get("system") == WALKING_TEST_ID_SYSTEM
+        ),
+        None,
+    )
+    return ImportedWalkingTest(test_id=test_id, recorded_at=recorded_at, **values)
 
 
 def _read_plan(path: str, res: Mapping[str, Any]) -> PlanSummary:
