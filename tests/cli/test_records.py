@@ -223,3 +223,19 @@ def test_db_backup_sealed_with_a_passphrase_file(cli: CliRunner, tmp_path: Path)
     code, out, _ = run(cli, "db", "restore", str(backup), "--passphrase-file", str(secret))
     assert code == 0
     assert out.startswith("restored ")
+
+
+def test_db_purge_says_how_many_then_deletes_only_with_yes(cli: CliRunner) -> None:
+    # Nobody is dormant for a year in a new database: the command still runs end to end.
+    assert run(cli, "user", "add", "ann")[0] == 0
+    code, out, _ = run(cli, "db", "purge", "--inactive-days", "365")
+    assert (code, out) == (
+        0,
+        "0 account(s) with nothing written for 365 days; run again with --yes to delete them\n",
+    )
+    code, out, _ = run(cli, "db", "purge", "--inactive-days", "365", "--yes")
+    assert (code, out) == (0, "deleted 0 account(s) and everything stored about them\n")
+    assert run(cli, "diary", "list", "--user", "ann")[0] == 0  # ann is still there
+    code, _, err = run(cli, "db", "purge", "--inactive-days", "30", "--yes")
+    assert code == 2
+    assert "inactive_days: must be at least 365 days" in err

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from backstride.domain.answers import ContractError
 from backstride.domain.diary import Role
-from backstride.persistence.tables import AuthSessionRow, PersonRow
+from backstride.persistence.tables import AuthSessionRow, DiaryEntryRow, PersonRow
 from backstride.services.accounts import (
     Accounts,
     Policy,
@@ -243,3 +243,67 @@ def test_the_audit_trail_keeps_who_did_what(accounts: Accounts) -> None:
         {"summary": "Viewed the diary"},
     )
     assert accounts.audit_trail(doctor.id) == []
+
+
+# -- retention ---------------------------------------------------------------------------------
+
+
+def test_dormant_people_are_purged_with_everything_stored_about_them(
+    accounts: Accounts,
+    records: Records,
+    store: Store,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = clock.now
+    clock.now = now - timedelta(days=3 * 365)
+    for name in ("old", "wrote-lately", "assessed-lately"):
+        records.add_user(name, "person")
+    records.add_user("dr", "clinician")  # clinicians are never purged
+    clock.now = now - timedelta(days=2 * 365 + 10)
+    records.add_entry(
+        "old", {"day": clock.now.date(), "pain_now": 3, "pain_walking": 4, "walk_minutes": 10.0}
+    )
+    records.add_entry(
+        "wrote-lately",
+        {"day": clock.now.date(), "pain_now": 3, "pain_walking": 4, "walk_minutes": 10.0},
+    )
+    clock.now = now - timedelta(days=10)
+    records.add_entry(
+        "wrote-lately",
+        {"day": clock.now.date(), "pain_now": 2, "pain_walking": 3, "walk_minutes": 10.0},
+    )
+    records.store_assessment("assessed-lately", {}, records.assessments.assess({}))
+    clock.now = now
+    records.add_user("new", "person")
+    old = records.history("old")[0]
+
+    idle = timedelta(days=730)
+    assert accounts.dormant(idle) == [old.id]
+    with caplog.at_level("INFO", logger="backstride.security"):
+        assert accounts.purge(idle) == 1
+    with store.transaction() as session:
+        names = set(session.scalars(select(PersonRow.name)))
+    assert names == {"wrote-lately", "assessed-lately", "dr", "new"}
+    with store.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(DiaryEntryRow)) == 2
+    [line] = [r.getMessage() for r in caplog.records if "account_deleted" in r.getMessage()]
+    assert '"by":"retention"' in line
+    assert f'"account":{old.id}' in line
+    assert accounts.purge(idle) == 0  # nothing left to do
+
+
+def test_the_purge_keeps_someone_who_wrote_since_the_list_was_made(
+    accounts: Accounts, records: Records, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records.add_user("ann", "person")  # created now: not dormant
+    ann = records.history("ann")[0]
+    monkeypatch.setattr(accounts, "dormant", lambda idle: [ann.id])  # a stale list
+    assert accounts.purge(timedelta(days=400)) == 0
+    assert records.history("ann")[0] == ann
+
+
+@pytest.mark.parametrize("days", [0, 30, 364])
+def test_a_retention_period_under_a_year_is_refused(accounts: Accounts, days: int) -> None:
+    with pytest.raises(ContractError, match="inactive_days: must be at least 365 days"):
+        accounts.purge(timedelta(days=days))

@@ -13,7 +13,9 @@ from backstride.cli.common import EXIT_CONTRACT, fail, open_records
 if TYPE_CHECKING:
     from backstride.domain.diary import DiaryEntry
 
-db_app = typer.Typer(help="The database: upgrade, back up, restore.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="The database: upgrade, back up, restore, purge dormant accounts.", no_args_is_help=True
+)
 
 
 @db_app.command("upgrade")
@@ -61,6 +63,43 @@ def db_backup(
         raise fail(EXIT_CONTRACT, str(exc)) from None
     sealed = " (sealed)" if passphrase_file is not None else ""
     sys.stdout.write(f"wrote {output}{sealed}: {sum(counts.values())} rows\n")
+
+
+@db_app.command("purge")
+def db_purge(
+    inactive_days: Annotated[
+        int,
+        typer.Option(
+            "--inactive-days",
+            help="Delete the accounts of people who have written nothing (check-ins, "
+            "assessments, exercises, walking tests, sign-ins) for this many days; at least 365. "
+            "The period is the clinic's retention policy.",
+        ),
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Delete them. Without it, only say how many there are.")
+    ] = False,
+) -> None:
+    """Retention: delete dormant people's accounts and everything stored about them. Says how
+    many first; deletes only with --yes. Back up first (`db backup`)."""
+    from datetime import timedelta
+
+    from backstride.domain.answers import ContractError
+
+    accounts = _accounts()
+    idle = timedelta(days=inactive_days)
+    try:
+        dormant = accounts.dormant(idle)
+        if not yes:
+            sys.stdout.write(
+                f"{len(dormant)} account(s) with nothing written for {inactive_days} days; "
+                "run again with --yes to delete them\n"
+            )
+            return
+        deleted = accounts.purge(idle)
+    except ContractError as exc:
+        raise fail(EXIT_CONTRACT, str(exc)) from None
+    sys.stdout.write(f"deleted {deleted} account(s) and everything stored about them\n")
 
 
 @db_app.command("restore")

@@ -12,12 +12,16 @@ from sqlalchemy.orm import Session
 
 from backstride.domain.diary import Person, Role
 from backstride.persistence.tables import (
+    AssessmentRow,
     AuditEventRow,
     AuthSessionRow,
+    DiaryEntryRow,
+    ExerciseSessionRow,
     LoginFailureRow,
     OneTimeCodeRow,
     PersonRow,
     UTCDateTime,
+    WalkingTestRow,
 )
 
 
@@ -48,6 +52,27 @@ def set_password_hash(session: Session, person_id: int, password_hash: str) -> N
 def person_by_id(session: Session, person_id: int) -> Person | None:
     row = session.get(PersonRow, person_id)
     return None if row is None else _person(row)
+
+
+def last_written(session: Session) -> dict[int, datetime]:
+    """For every person keeping a diary (not clinicians or admins), when the latest of their
+    own records was written: the account itself, check-ins (their last change), assessments,
+    exercises marked done, walking tests and sign-in sessions still stored."""
+    people = select(PersonRow.id, PersonRow.created_at).where(PersonRow.role == Role.PERSON.value)
+    latest: dict[int, datetime] = dict(session.execute(people).all())
+    sources = (
+        (DiaryEntryRow.person_id, DiaryEntryRow.updated_at),
+        (AssessmentRow.person_id, AssessmentRow.created_at),
+        (ExerciseSessionRow.person_id, ExerciseSessionRow.created_at),
+        (WalkingTestRow.person_id, WalkingTestRow.recorded_at),
+        (AuthSessionRow.person_id, AuthSessionRow.created_at),
+    )
+    for owner, written in sources:
+        query = select(owner, func.max(written)).group_by(owner)
+        for person_id, at in session.execute(query):
+            if person_id in latest and at is not None and at > latest[person_id]:
+                latest[person_id] = at
+    return latest
 
 
 def delete_person(session: Session, person_id: int) -> None:

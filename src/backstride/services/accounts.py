@@ -31,6 +31,10 @@ from backstride.services.records import Clock, utc_now
 from backstride.services.security_log import SecurityLog
 from backstride.services.store import Store
 
+#: The shortest inactivity after which ``purge`` may delete an account: a floor against a
+#: mistyped period, not the retention period itself (that is the clinic's policy, set by the
+#: operator; NHS England keeps adult records 8 years after the last entry).
+MIN_RETENTION = timedelta(days=365)
 MIN_PASSWORD_CHARS = 12  # OWASP ASVS 4.0.3, V2.1.1
 MAX_PASSWORD_CHARS = 128  # V2.1.2
 #: zxcvbn's score (0 to 4) a new password needs: 0 and 1 fall within about a million guesses
@@ -261,6 +265,36 @@ class Accounts:
         with self.store.transaction() as session:
             repo.delete_person(session, person.id)
         self.security.record("account_deleted", account=person.id)
+
+    def dormant(self, idle: timedelta) -> list[int]:
+        """People keeping a diary who have written nothing for ``idle`` (see
+        ``persistence.accounts.last_written``), oldest activity first. Nobody is listed for
+        less than ``MIN_RETENTION`` (``ContractError`` naming ``inactive_days``)."""
+        if idle < MIN_RETENTION:
+            raise ContractError(
+                (FieldError("inactive_days", f"must be at least {MIN_RETENTION.days} days"),)
+            )
+        cutoff = self.clock() - idle
+        with self.store.read() as session:
+            latest = repo.last_written(session)
+        return sorted((i for i, at in latest.items() if at < cutoff), key=lambda i: latest[i])
+
+    def purge(self, idle: timedelta) -> int:
+        """Delete the accounts ``dormant(idle)`` lists, everything stored about them with
+        them, each in its own transaction and checked again inside it (a person who writes
+        something meanwhile is kept). Returns how many were deleted. Each deletion is in the
+        security log (``by: retention``)."""
+        deleted = 0
+        for person_id in self.dormant(idle):
+            cutoff = self.clock() - idle
+            with self.store.transaction() as session:
+                at = repo.last_written(session).get(person_id)
+                if at is None or at >= cutoff:
+                    continue
+                repo.delete_person(session, person_id)
+            self.security.record("account_deleted", account=person_id, by="retention")
+            deleted += 1
+        return deleted
 
     # -- signing in -----------------------------------------------------------------------
 
