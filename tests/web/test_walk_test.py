@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from backstride.gait import pipeline
-from backstride.interop import report
+from backstride.interop import fhir, report
 from backstride.services import walking_tests
 from backstride.services.container import Services
 from backstride.services.walking_tests import WalkingTests
@@ -155,7 +155,7 @@ def test_results_are_private(app: FastAPI, walker: TestClient, services: Service
     assert new_client(app).get("/walk-test", follow_redirects=False).status_code == 303
 
 
-def test_the_doctor_summary_includes_the_walking_tests(
+def test_the_doctor_summary_and_the_records_export_include_the_walking_tests(
     walker: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert (
@@ -175,3 +175,8 @@ def test_the_doctor_summary_includes_the_walking_tests(
     assert walker.get("/report.pdf").status_code == 200
     [data] = laid_out
     assert list(data.walking_tests) == [stored]
+    # "Everything stored about you" holds it too, and reads back the same.
+    bundle = walker.get("/account/export.json").json()
+    [imported] = fhir.import_bundle(bundle).walking_tests
+    assert imported.time_to_first_symptom_s == stored.time_to_first_symptom_s
+    assert imported.stop_reason == stored.stop_reason == "pain"

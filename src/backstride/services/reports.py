@@ -52,9 +52,16 @@ class Reports:
         return diary_csv(self.records.history(who)[2])
 
     def fhir_bundle(self, who: Who) -> dict[str, Any]:
+        """Everything stored about the person, walking tests included."""
         person, assessments, entries, plan, escalations = self.records.history(who)
         return export_bundle(
-            person, assessments, entries, plan, escalations, generated_at=self.records.clock()
+            person,
+            assessments,
+            entries,
+            plan,
+            escalations,
+            generated_at=self.records.clock(),
+            walking_tests=WalkingTests(self.records).tests(person),
         )
 
 
