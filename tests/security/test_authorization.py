@@ -180,6 +180,8 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/clinician/people/{person_id}/report.pdf"): call(Access.LINKED_BY_ID),
     ("GET", "/clinician/people/{person_id}/records.json"): call(Access.LINKED_BY_ID),
     ("GET", "/clinician/people/{person_id}/diary.csv"): call(Access.LINKED_BY_ID),
+    # Each route is tried on a world of its own: removing A here changes no other route.
+    ("POST", "/clinician/people/{person_id}/remove"): call(Access.LINKED_BY_ID, 303, form={}),
     ("POST", "/clinician/people/{person_id}/plan"): call(
         Access.LINKED_BY_ID,
         303,

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from backstride.domain.diary import Person, Role
 from backstride.services.container import Services
 from tests.persistence.conftest import Clock
-from tests.web.conftest import add_user, sign_in, submit
+from tests.web.conftest import add_user, csrf_token, sign_in, submit
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 STENOSIS = json.loads((EXAMPLES / "stenosis-walker.json").read_text(encoding="utf-8"))
@@ -392,3 +392,36 @@ def test_no_downloads_about_someone_not_linked(
     answer = signed_in_doctor(client).get(f"/clinician/people/{olga.id}/{file}")
     assert answer.status_code == 404
     assert services.accounts.audit_trail(olga.id) == []
+
+
+def test_a_clinician_removes_a_person_from_their_list(
+    client: TestClient, services: Services, clinic: dict[str, Person]
+) -> None:
+    stan = clinic["stable"]
+    page = signed_in_doctor(client).get(f"/clinician/people/{stan.id}").text
+    assert f'action="/clinician/people/{stan.id}/remove"' in page
+    response = submit(
+        client, f"/clinician/people/{stan.id}/remove", {}, form_page=f"/clinician/people/{stan.id}"
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/clinician?removed=1"
+    caseload = client.get("/clinician?removed=1").text
+    assert "Removed from your list" in caseload
+    assert ">Stan</a>" not in caseload
+    assert client.get(f"/clinician/people/{stan.id}").status_code == 404
+    # Stan keeps his records, and his account page says what happened.
+    assert services.records.history("Stan")[2]
+    [event] = [
+        e for e in services.accounts.audit_trail(stan.id) if e.action == "clinician_unlinked"
+    ]
+    assert (event.actor_name, event.detail["summary"]) == (
+        "dr-ward",
+        "Removed you from their list: they can no longer see your records",
+    )
+    # Again: not linked any more, so not found.
+    again = client.post(
+        f"/clinician/people/{stan.id}/remove",
+        data={"csrf_token": csrf_token(client, "/clinician")},
+        follow_redirects=False,
+    )
+    assert again.status_code == 404

@@ -461,6 +461,29 @@ class Accounts:
         self.security.record("clinician_unlinked", account=person.id, clinician=clinician_id)
         return clinician
 
+    def remove_from_list(self, clinician: Person, person_id: int) -> Person | None:
+        """A clinician ends their own access to a linked person (discharged, say). Returns
+        the person, or None if they were not linked. The person's audit trail says so, and the
+        security log records it."""
+        with self.store.transaction() as session:
+            person = repo.person_by_id(session, person_id)
+            if person is None or not people_repo.unlink(session, clinician.id, person_id):
+                return None
+            repo.add_audit(
+                session,
+                person_id,
+                actor=clinician,
+                action="clinician_unlinked",
+                detail={
+                    "summary": "Removed you from their list: they can no longer see your records"
+                },
+                now=self.clock(),
+            )
+        self.security.record(
+            "clinician_unlinked", account=clinician.id, person=person_id, by="clinician"
+        )
+        return person
+
     def reset_code(self, name: str) -> str:
         """A one-time code (valid for an hour) with which ``name`` can set a new password."""
         with self.store.transaction() as session:

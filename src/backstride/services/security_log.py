@@ -38,7 +38,8 @@ EVENTS: dict[str, str] = {
     "session_opened": "a browser session or API token issued",
     "session_closed": "a browser signed out or an API token revoked",
     "clinician_linked": "a person accepted a clinician's invitation",
-    "clinician_unlinked": "a person stopped sharing their records with a clinician",
+    "clinician_unlinked": "a person stopped sharing their records with a clinician, or a "
+    "clinician removed a person from their list",
     "access_denied": "a signed-in user asked for something that is not theirs to see",
     "csrf_rejected": "a form or script request without a valid token for its session",
 }

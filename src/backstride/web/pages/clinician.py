@@ -35,12 +35,13 @@ NOT_FOUND = "There is no page here, or this person is not linked to you."
 
 
 @router.get("/clinician", response_class=HTMLResponse)
-def caseload(request: Request, web: WebApp, user: ClinicianUser) -> HTMLResponse:
+def caseload(request: Request, web: WebApp, user: ClinicianUser, removed: str = "") -> HTMLResponse:
     rows = web.services.clinic.caseload(user)
+    notice = "Removed from your list: you can no longer see their records." if removed else None
     return render(
         request,
         "clinician/caseload.html",
-        {"title": "My patients", "rows": rows, "level_words": LEVEL_WORDS},
+        {"title": "My patients", "rows": rows, "level_words": LEVEL_WORDS, "notice": notice},
     )
 
 
@@ -139,6 +140,14 @@ def person_records(request: Request, web: WebApp, user: ClinicianUser, person_id
 def person_diary(request: Request, web: WebApp, user: ClinicianUser, person_id: int) -> Response:
     """The person's check-ins, one row a day."""
     return _download(request, web, user, person_id, "csv")
+
+
+@router.post("/clinician/people/{person_id}/remove", dependencies=[CsrfChecked])
+def remove(request: Request, web: WebApp, user: ClinicianUser, person_id: int) -> Response:
+    """Take a linked person off one's list: one's access to their records ends."""
+    if web.services.accounts.remove_from_list(user, person_id) is None:
+        raise refused(request, "access_denied", status_code=404, detail=NOT_FOUND)
+    return RedirectResponse("/clinician?removed=1", status_code=303)
 
 
 @router.post(
