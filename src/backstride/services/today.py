@@ -134,6 +134,14 @@ class Today:
 
     # -- the check-in ------------------------------------------------------------------
 
+    def plan_exercise_ids(self, who: Who) -> list[str]:
+        """The current plan's exercises, in its order (what a check-in form can log): one
+        read, without the day's done-logs and check-in the form page needs."""
+        with self.records.store.read() as session:
+            person = self.records.person_in(session, who, Role.PERSON)
+            stored = _current_plan(session, person.id)
+        return [item["id"] for item in stored.plan["exercises"]] if stored else []
+
     def checkin(self, who: Who) -> CheckinView:
         today = self.today()
         with self.records.store.read() as session:

@@ -305,8 +305,7 @@ def _contract_errors(exc: ContractError) -> dict[str, str]:
 @router.post("/checkin", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def save_checkin(request: Request, web: WebApp, user: PersonUser, values: FormFields) -> Response:
     today = today_service(web)
-    ids = [item["id"] for item, _ in today.checkin(user).exercises]
-    raw, errors = parse_checkin(values, ids)
+    raw, errors = parse_checkin(values, today.plan_exercise_ids(user))
     if not errors:
         try:
             entry, _, _ = today.save_checkin(user, raw)
