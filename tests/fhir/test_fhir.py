@@ -243,6 +243,7 @@ def walking_test(test_id: int, day: int, **changes: Any) -> StoredWalkingTest:
     return dataclasses.replace(test, **changes)
 
 
+PHONE_MOVED = {"code": "phone_moved", "message": "The phone moved on the belt during the walk."}
 NOT_RECORDED: dict[str, Any] = {
     "time_to_first_symptom_s": None,
     "distance_to_first_symptom_m": None,
@@ -254,11 +255,17 @@ NOT_RECORDED: dict[str, Any] = {
 #: Ids out of time order on purpose; tests 6 and 5 share a time, so the id decides.
 WALKING_TESTS = (
     walking_test(3, 0),
-    walking_test(6, 7, stop_reason="other_symptom"),
+    walking_test(
+        6,
+        7,
+        stop_reason="other_symptom",
+        detail={"bouts": [], "quality": [PHONE_MOVED], "height_m": 1.62},
+    ),
     walking_test(5, 7, stop_reason="other", walking_time_s=0, distance_m=0.0, steps=0),
-    walking_test(2, 13, stop_reason="time_limit", total_time_s=900.0, **NOT_RECORDED),
+    walking_test(2, 13, stop_reason="time_limit", total_time_s=900.0, detail={}, **NOT_RECORDED),
 )
-MEASURES = [f.name for f in dataclasses.fields(ImportedWalkingTest)][2:]
+#: The measured fields that StoredWalkingTest has too (height and notes come from ``detail``).
+MEASURES = [f.name for f in dataclasses.fields(ImportedWalkingTest)][2:-2]
 
 
 def export(**changes: Any) -> dict[str, Any]:
@@ -531,6 +538,7 @@ def test_a_walking_test_is_an_activity_observation_with_one_component_per_measur
         "walking-test-steps",
         "walking-test-cadence",
         "walking-test-speed",
+        "walking-test-body-height",
     ]
     assert parts["walking-test-time-to-first-symptom"]["valueQuantity"] == ucum(200.5, "s")
     assert parts["walking-test-distance-to-first-symptom"]["valueQuantity"] == ucum(210.25, "m")
@@ -541,6 +549,8 @@ def test_a_walking_test_is_an_activity_observation_with_one_component_per_measur
     assert parts["walking-test-steps"]["valueQuantity"] == ucum(512, "{steps}")
     assert parts["walking-test-cadence"]["valueQuantity"] == ucum(98.5, "/min")
     assert parts["walking-test-speed"]["valueQuantity"] == ucum(1.05, "m/s")
+    assert parts["walking-test-body-height"]["valueQuantity"] == ucum(1.62, "m")
+    assert "note" not in first  # no quality notes on this recording
     (reason,) = parts["walking-test-stop-reason"]["valueCodeableConcept"]["coding"]
     assert (reason["system"], reason["code"]) == (STOP_REASON_SYSTEM, "pain")
     assert reason["display"]
@@ -689,6 +699,13 @@ def test_walking_tests_round_trip_with_and_without_the_optional_values() -> None
         assert isinstance(imported.steps, int)
     last = record.walking_tests[-1]
     assert all(getattr(last, name) is None for name in NOT_RECORDED)
+    # From ``detail``: the height given, and the analysis's notes in words.
+    assert [(t.height_m, t.quality) for t in record.walking_tests] == [
+        (1.62, ()),
+        (1.62, ()),
+        (1.62, (PHONE_MOVED["message"],)),
+        (None, ()),
+    ]
 
 
 def test_round_trip_without_plan_or_diary() -> None:

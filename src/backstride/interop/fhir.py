@@ -126,6 +126,7 @@ OBSERVATION_CODES: Final[Mapping[str, str]] = {
     "walking-test-steps": "Steps taken during the test",
     "walking-test-cadence": "Steps per minute while walking",
     "walking-test-speed": "Walking speed (estimate)",
+    "walking-test-body-height": "Body height the distance estimates used",
 }
 
 #: Why a walking test ended (CodeSystem ``STOP_REASON_SYSTEM``): the stored ``stop_reason``.
@@ -169,8 +170,11 @@ _WALKING_TEST_OPTIONAL: Final = frozenset(
     {"time_to_first_symptom_s", "distance_to_first_symptom_m", "distance_m", "recovery_s"}
     | {"cadence_spm", "speed_mps"}
 )
+#: The body height the person gave for the distance estimates (``detail["height_m"]``).
+_WALKING_TEST_HEIGHT: Final = "walking-test-body-height"
 _WALKING_TEST_UNITS: Final[Mapping[str, str]] = {
-    code: unit for _, code, unit in _WALKING_TEST_PARTS if unit is not None
+    **{code: unit for _, code, unit in _WALKING_TEST_PARTS if unit is not None},
+    _WALKING_TEST_HEIGHT: "m",
 }
 
 # R4 value sets for the statuses and types we use (whole value sets, so a bundle edited by
@@ -255,8 +259,8 @@ class ImportedWalkingTest:
     names and units. Not a ``StoredWalkingTest``: the bundle holds the test id as text (from
     an identifier, absent in a bundle another system made), no person id (the test belongs
     to the bundle's Patient), and neither the sampling rate nor ``detail``, which are not
-    exported; the diary ``day`` is the local date of ``recorded_at``, which the caller
-    knows how to take."""
+    exported (only its height and quality notes are); the diary ``day`` is the local date of
+    ``recorded_at``, which the caller knows how to take."""
 
     test_id: str | None
     recorded_at: datetime
@@ -270,6 +274,10 @@ class ImportedWalkingTest:
     steps: int
     cadence_spm: float | None
     speed_mps: float | None
+    #: The body height given for the distance estimates, if any (``detail["height_m"]``).
+    height_m: float | None = None
+    #: The analysis's notes on the recording, in words (``detail["quality"]`` messages).
+    quality: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -683,7 +691,16 @@ def _walking_test(test: StoredWalkingTest, uid: str, patient_uid: str) -> dict[s
                 "code": unit,
             }
         components.append(component)
-    return {
+    height = test.detail.get("height_m")
+    if height is not None:
+        _check_number(height, f"Observation {_WALKING_TEST_CODE} component {_WALKING_TEST_HEIGHT}")
+        components.append(
+            {
+                "code": {"coding": [_local(_WALKING_TEST_HEIGHT)]},
+                "valueQuantity": {"value": height, "unit": "m", "system": UCUM, "code": "m"},
+            }
+        )
+    observation: dict[str, Any] = {
         "resourceType": "Observation",
         "id": uid,
         "identifier": [{"system": WALKING_TEST_ID_SYSTEM, "value": str(test.id)}],
@@ -694,6 +711,11 @@ def _walking_test(test: StoredWalkingTest, uid: str, patient_uid: str) -> dict[s
         "effectiveDateTime": _instant(test.recorded_at),
         "component": components,
     }
+    # The analysis's notes on the recording (too short, gaps, phone moved), in words.
+    notes = [str(q["message"]) for q in test.detail.get("quality", ()) if q.get("message")]
+    if notes:
+        observation["note"] = [{"text": note} for note in notes]
+    return observation
 
 
 def _dose_text(dose: Mapping[str, Any]) -> str:
@@ -1347,9 +1369,13 @@ def _read_walking_test(path: str, res: Mapping[str, Any]) -> ImportedWalkingTest
     fields = {code: (name, unit) for name, code, unit in _WALKING_TEST_PARTS}
     values: dict[str, Any] = dict.fromkeys(_WALKING_TEST_OPTIONAL)
     found: set[str] = set()
+    height: float | None = None
     for i, component in enumerate(res.get("component") or []):
         where = f"{path}.component[{i}]"
         concept = component.get("code")
+        if _has_code(concept, OBSERVATION_SYSTEM, _WALKING_TEST_HEIGHT):
+            height = _quantity_value(where, component)
+            continue
         code = next((c for c in fields if _has_code(concept, OBSERVATION_SYSTEM, c)), None)
         if code is None:
             continue
@@ -1380,7 +1406,10 @@ def _read_walking_test(path: str, res: Mapping[str, Any]) -> ImportedWalkingTest
         ),
         None,
     )
-    return ImportedWalkingTest(test_id=test_id, recorded_at=recorded_at, **values)
+    notes = tuple(str(note.get("text", "")) for note in res.get("note") or [])
+    return ImportedWalkingTest(
+        test_id=test_id, recorded_at=recorded_at, **values, height_m=height, quality=notes
+    )
 
 
 def _read_plan(path: str, res: Mapping[str, Any]) -> PlanSummary:
