@@ -150,6 +150,7 @@ ROUTES: dict[tuple[str, str], Call] = {
         Access.PERSON, 303, form={"exercise_id": "{exercise_id}", "pain_during": "2"}
     ),
     ("GET", "/programme.ics"): call(Access.PERSON),
+    ("GET", "/programme.pdf"): call(Access.PERSON),
     ("GET", "/checkin"): call(Access.PERSON),
     ("POST", "/checkin"): call(
         Access.PERSON,

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from backstride.domain.diary import EscalationReason, Person, Role
 from backstride.domain.urgency import Urgency
+from backstride.interop import handout
 from backstride.persistence import repositories as repo
 from backstride.persistence.tables import ExerciseSessionRow
 from backstride.services.container import Services
@@ -662,6 +663,45 @@ def test_after_a_new_assessment_the_charts_start_again_and_earlier_check_ins_sta
 
 
 # -- downloads ---------------------------------------------------------------------------
+
+
+def test_the_programme_prints_as_it_stands_with_its_figures(
+    services: Services, client: TestClient, ann: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert 'href="/programme.pdf" download' in client.get("/programme").text
+    response = client.get("/programme.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "attachment" in response.headers["content-disposition"]
+    # What is printed: the stored plan (a changed dose shows), each figure drawn still.
+    printed: list[dict[str, Any]] = []
+    real = handout.render_handout_html
+
+    def capture(plan: dict[str, Any], *, generated_on: date) -> str:
+        printed.append(plan)
+        return real(plan, generated_on=generated_on)
+
+    monkeypatch.setattr(handout, "render_handout_html", capture)
+    stored = plan_of(services, "ann")
+    client.get("/programme.pdf")
+    [plan] = printed
+    assert [e["id"] for e in plan["exercises"]] == [e["id"] for e in stored["exercises"]]
+    assert [e["dose"] for e in plan["exercises"]] == [e["dose"] for e in stored["exercises"]]
+    for exercise in plan["exercises"]:
+        assert exercise["illustration"].startswith("<svg")
+        assert "@keyframes" not in exercise["illustration"]  # drawn still, for paper
+    assert plan["walking"]["illustration"].startswith("<svg")
+
+
+def test_without_a_plan_there_is_no_programme_to_print(
+    services: Services, client: TestClient
+) -> None:
+    add_user(services, "nina")
+    sign_in(client, "nina")
+    response = client.get("/programme.pdf")
+    assert response.status_code == 409
+    assert "You do not have a programme yet" in response.text
 
 
 def test_the_diary_is_a_csv_download(client: TestClient, ann: Person) -> None:

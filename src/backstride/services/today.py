@@ -206,6 +206,28 @@ class Today:
             now=self.records.clock(),
         )
 
+    def handout_pdf(self, who: Who) -> bytes | None:
+        """The current programme as the printable handout (PDF, still illustrations), as a
+        clinician's changes and the weekly progression left it; None without a plan."""
+        with self.records.store.read() as session:
+            person = self.records.person_in(session, who, Role.PERSON)
+            stored = _current_plan(session, person.id)
+        if stored is None:
+            return None
+        # WeasyPrint is slow to import: only the handout and the summary need it.
+        from backstride.interop.handout import html_to_pdf, render_handout_html  # noqa: PLC0415
+
+        # The stored plan keeps no drawings: they come from the content, still.
+        plan = dict(stored.plan)
+        plan["exercises"] = [
+            {**e, "illustration": self.plans.illustration(e["id"], animate=False)}
+            for e in plan["exercises"]
+        ]
+        if plan.get("walking"):
+            walk = self.plans.illustration("interval_walk", animate=False)
+            plan["walking"] = {**plan["walking"], "illustration": walk}
+        return html_to_pdf(render_handout_html(plan, generated_on=self.today()))
+
     def illustration(self, exercise_id: str) -> str | None:
         """An exercise's animated illustration (standalone SVG), or None if unknown."""
         if exercise_id not in self.plans.content.programme.illustrations:

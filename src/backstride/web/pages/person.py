@@ -468,6 +468,28 @@ def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
     )
 
 
+@router.get("/programme.pdf")
+@slow_lane
+def programme_pdf(request: Request, web: WebApp, user: PersonUser) -> Response:
+    """The programme to print: exercises with their figures and doses, the walking plan."""
+    pdf = today_service(web).handout_pdf(user)
+    if pdf is None:
+        return render(
+            request,
+            "person/no_plan.html",
+            {"title": "Your programme", "for_report": False},
+            status_code=409,
+        )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "content-disposition": 'attachment; filename="backstride-programme.pdf"',
+            "cache-control": "no-store",
+        },
+    )
+
+
 @router.get("/diary.csv")
 @slow_lane
 def diary_csv(web: WebApp, user: PersonUser) -> Response:
