@@ -708,6 +708,13 @@ def test_walking_tests_round_trip_with_and_without_the_optional_values() -> None
     ]
 
 
+@pytest.mark.parametrize("quality", ["odd", {"code": "x"}, [{"code": "x"}, "odd"]])
+def test_quality_notes_in_an_unexpected_shape_are_left_out(quality: object) -> None:
+    test = walking_test(9, 1, detail={"quality": quality})
+    (observation,) = walking_observations(export(walking_tests=(test,)))
+    assert "note" not in observation
+
+
 def test_round_trip_without_plan_or_diary() -> None:
     record = import_bundle(export(plan=None, entries=(), escalations=(), walking_tests=()))
     assert record.plan is None

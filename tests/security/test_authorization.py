@@ -313,7 +313,7 @@ def _walking_test(services: Services, person: Person, marker: str) -> int:
         "cadence_spm": 100.0,
         "speed_mps": 1.1,
         "sampling_rate_hz": 100.0,
-        "detail": {"bouts": [], "quality": {"note": marker}, "height_m": 1.7},
+        "detail": {"bouts": [], "quality": [{"code": "note", "message": marker}], "height_m": 1.7},
     }
     with services.store.transaction() as session:
         return walking_repo.add_walking_test(session, person.id, values).id

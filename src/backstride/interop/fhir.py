@@ -712,7 +712,9 @@ def _walking_test(test: StoredWalkingTest, uid: str, patient_uid: str) -> dict[s
         "component": components,
     }
     # The analysis's notes on the recording (too short, gaps, phone moved), in words.
-    notes = [str(q["message"]) for q in test.detail.get("quality", ()) if q.get("message")]
+    quality = test.detail.get("quality")
+    flags = quality if isinstance(quality, list) else []
+    notes = [str(q["message"]) for q in flags if isinstance(q, Mapping) and q.get("message")]
     if notes:
         observation["note"] = [{"text": note} for note in notes]
     return observation
