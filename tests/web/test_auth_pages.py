@@ -13,6 +13,7 @@ from backstride.domain.diary import Role
 from backstride.services.container import Services
 from backstride.services.demo import DEMO_PASSWORD, seed_demo
 from backstride.services.settings import Settings
+from backstride.services.walking_tests import WalkingTests
 from backstride.web.app import create_app
 from backstride.web.config import DEMO_SECRET, ConfigError, WebConfig
 from backstride.web.security import CSP
@@ -244,6 +245,10 @@ def test_the_demo_is_seeded_once_and_labelled(services: Services) -> None:
     assert seed_demo(services) is False
     entries = services.records.entries("demo-person")
     assert 14 <= len(entries) <= 21
+    # A walking test each of the last three weeks, pain coming later each week.
+    tests = WalkingTests(services.records).tests("demo-person")
+    assert [t.time_to_first_symptom_s for t in tests] == [600.0, 780.0, 960.0]
+    assert all(entries[0].day <= t.day <= entries[-1].day for t in tests)
     config = WebConfig(Settings("sqlite://"), DEMO_SECRET, demo=True)
     with TestClient(create_app(config, services)) as client:
         assert "made-up sample data" in client.get("/").text

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backstride.domain.diary import Person, Role
+from backstride.persistence import walking_tests as walking_repo
 from backstride.services.container import Services
 from tests.persistence.conftest import Clock
 from tests.web.conftest import add_user, csrf_token, sign_in, submit
@@ -425,3 +426,44 @@ def test_a_clinician_removes_a_person_from_their_list(
         follow_redirects=False,
     )
     assert again.status_code == 404
+
+
+def test_the_person_page_shows_their_walking_tests(
+    client: TestClient, services: Services, clinic: dict[str, Person]
+) -> None:
+    esme = clinic["escalated"]
+    page = signed_in_doctor(client).get(f"/clinician/people/{esme.id}").text
+    assert "No walking tests yet." in page
+    now = services.records.clock()
+    for weeks_ago, pain_after, stop in ((1, 240.0, "pain"), (0, 330.0, "time_limit")):
+        at = now - timedelta(weeks=weeks_ago)
+        values = {
+            "day": at.date(),
+            "recorded_at": at,
+            "time_to_first_symptom_s": pain_after,
+            "distance_to_first_symptom_m": 250.0,
+            "walking_time_s": 420.0,
+            "distance_m": 452.0,
+            "total_time_s": 430.0,
+            "stop_reason": stop,
+            "recovery_s": 90.0 if stop == "pain" else None,
+            "steps": 700,
+            "cadence_spm": 100.0,
+            "speed_mps": 1.1,
+            "sampling_rate_hz": 60.0,
+            "detail": {},
+        }
+        with services.store.transaction() as session:
+            walking_repo.add_walking_test(session, esme.id, values)
+    page = client.get(f"/clinician/people/{esme.id}").text
+    chart = json.loads(
+        page.split('<script type="application/json" id="walk-tests-data">')[1].split("</script>")[0]
+    )
+    assert [s["values"] for s in chart["series"]] == [[4.0, 5.5], [7.2, 7.2]]
+    table = page[page.index('aria-labelledby="walking-title"') :]
+    rows = table[: table.index("</table>")].split("<tr>")[2:]
+    assert "5.5 min" in rows[0]  # newest first
+    assert "Reached 15 minutes" in rows[0]
+    assert "about 450 m" in rows[0]
+    assert "Pain made me stop" in rows[1]
+    assert "1.5 min" in rows[1]  # eased after sitting

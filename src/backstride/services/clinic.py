@@ -70,9 +70,11 @@ from backstride.domain.diary import (
 )
 from backstride.domain.programme import Category, Dose, Exercise
 from backstride.domain.urgency import Urgency
+from backstride.domain.walking import StoredWalkingTest
 from backstride.persistence import accounts as accounts_repo
 from backstride.persistence import caseload as caseload_repo
 from backstride.persistence import repositories as repo
+from backstride.persistence import walking_tests as walking_repo
 from backstride.persistence.accounts import AuditEvent
 from backstride.programme.contract import dose_to_contract
 from backstride.services.accounts import Accounts
@@ -128,6 +130,7 @@ class PersonView:
     escalations: list[StoredEscalation]
     changes: list[AuditEvent]  # programme changes, oldest first
     addable: list[Exercise]  # library exercises that may be added to the programme
+    walking_tests: list[StoredWalkingTest]  # oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +406,7 @@ class Clinic:
             plan = repo.current_plan(session, person.id)
             escalations = repo.escalations(session, person.id)
             trail = accounts_repo.audit_events(session, person.id)
+            walking = walking_repo.walking_tests(session, person.id)
             # Every view is stored; the person's account page groups repeats for reading.
             accounts_repo.add_audit(
                 session,
@@ -424,6 +428,7 @@ class Clinic:
             escalations=escalations,
             changes=[e for e in trail if e.action in PLAN_ACTIONS],
             addable=self.addable(plan),
+            walking_tests=walking,
         )
 
     def addable(self, plan: StoredPlan | None) -> list[Exercise]:

@@ -4,10 +4,11 @@ of made-up diary, clearly labelled as demo on every page. Never used outside dem
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from backstride.domain.diary import Role
+from backstride.domain.diary import Person, Role
+from backstride.persistence import walking_tests as walking_repo
 from backstride.programme.model import Preferences
 from backstride.services.records import Records
 
@@ -111,4 +112,35 @@ def seed_demo(services: Services) -> bool:
                 "red_flag": False,
             },
         )
+    _demo_walking_tests(services, person, now)
     return True
+
+
+def _demo_walking_tests(services: Services, person: Person, now: datetime) -> None:
+    """A made-up walking test each week, in step with the made-up diary: pain comes later
+    each week (10, 13, 16 minutes); speed 0.9 m/s, cadence 100 steps a minute."""
+    with services.store.transaction() as session:
+        for week, weeks_ago in enumerate((3, 2, 1)):
+            at = now - timedelta(weeks=weeks_ago) + timedelta(days=1)
+            pain_after = 60.0 * (10 + 3 * week)
+            walked = pain_after + 90.0
+            walking_repo.add_walking_test(
+                session,
+                person.id,
+                {
+                    "day": at.astimezone().date(),
+                    "recorded_at": at,
+                    "time_to_first_symptom_s": pain_after,
+                    "distance_to_first_symptom_m": round(0.9 * pain_after),
+                    "walking_time_s": walked,
+                    "distance_m": round(0.9 * walked),
+                    "total_time_s": walked + 5.0,
+                    "stop_reason": "pain",
+                    "recovery_s": 150.0 - 20.0 * week,
+                    "steps": round(100 * walked / 60),
+                    "cadence_spm": 100.0,
+                    "speed_mps": 0.9,
+                    "sampling_rate_hz": 60.0,
+                    "detail": {"bouts": [], "quality": [], "height_m": 1.68},
+                },
+            )

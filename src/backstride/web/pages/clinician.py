@@ -21,6 +21,7 @@ from backstride.services.clinic import (
     dose_bounds,
 )
 from backstride.web.deps import ClinicianUser, CsrfChecked, WebApp, refused, render, slow_lane
+from backstride.web.pages.walk_test import STOP_WORDS, tests_chart
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,6 +67,8 @@ def _person_page(
         "view": view,
         "exercises": exercises,
         "charts": _charts(view.status.series),
+        "walk_chart": tests_chart(view.walking_tests),
+        "stop_words": STOP_WORDS,
         "recent": list(reversed(view.entries[-14:])),
         "today": web.services.records.clock().astimezone().date(),
         "errors": errors or {},

@@ -9,12 +9,14 @@ The browser needs a secure context for motion sensors: localhost, or HTTPS
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from backstride.domain.answers import ContractError
+from backstride.domain.walking import StoredWalkingTest
 from backstride.services.walking_tests import TooManyTestsError, WalkingTests
 from backstride.web.deps import CsrfHeaderChecked, PersonUser, WebApp, render, slow_lane
 
@@ -35,17 +37,24 @@ def _minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
 
-@router.get("/walk-test", response_class=HTMLResponse)
-def walk_test(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
-    tests = WalkingTests(web.services.records).tests(user)
+def tests_chart(tests: Sequence[StoredWalkingTest]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The walking tests over the weeks (oldest first): labels and the two series (minutes
+    to the first pain, minutes walked in all), for the person's page and the clinician's."""
     labels = [t.recorded_at.astimezone().strftime("%d %b") for t in tests]
-    series = [
+    series: list[dict[str, Any]] = [
         {
             "label": "Minutes to first pain",
             "values": [_minutes(t.time_to_first_symptom_s) for t in tests],
         },
         {"label": "Minutes walked in all", "values": [_minutes(t.total_time_s) for t in tests]},
     ]
+    return labels, series
+
+
+@router.get("/walk-test", response_class=HTMLResponse)
+def walk_test(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
+    tests = WalkingTests(web.services.records).tests(user)
+    labels, series = tests_chart(tests)
     last_height = next(
         (t.detail.get("height_m") for t in reversed(tests) if t.detail.get("height_m")), None
     )
