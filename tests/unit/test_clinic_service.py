@@ -139,6 +139,18 @@ def test_only_clinicians_have_a_caseload(services: Services, clock: Clock) -> No
         services.clinic.caseload(person)
 
 
+def test_downloads_are_for_clinicians_and_known_kinds_only(
+    services: Services, clock: Clock
+) -> None:
+    doctor, person = linked(services, clock, "a")
+    with pytest.raises(PermissionError):
+        services.clinic.download(person, person.id, "csv")
+    with pytest.raises(ValueError, match="unknown download: xml"):
+        services.clinic.download(doctor, person.id, "xml")
+    assert services.accounts.audit_trail(person.id) == []  # refused: nothing recorded
+    assert services.clinic.download(doctor, person.id, "csv").startswith(b"date,")
+
+
 def test_unlinked_person_is_not_found(services: Services, clock: Clock) -> None:
     doctor, _ = linked(services, clock, "a")
     stranger = services.records.add_user("z", "person")
@@ -146,6 +158,8 @@ def test_unlinked_person_is_not_found(services: Services, clock: Clock) -> None:
         services.clinic.person_view(doctor, stranger.id)
     with pytest.raises(NotLinkedError):
         services.clinic.adjust_plan(doctor, stranger.id, {"action": "remove", "exercise_id": "x"})
+    with pytest.raises(NotLinkedError):
+        services.clinic.download(doctor, stranger.id, "report")
 
 
 def refused(services: Services, doctor: Person, person: Person, change: dict[str, Any]) -> str:
