@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from backstride.cli.common import open_records
 from backstride.cli.main import app
+from backstride.services.accounts import Accounts
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TODAY = date.today().isoformat()
@@ -239,3 +241,25 @@ def test_db_purge_says_how_many_then_deletes_only_with_yes(cli: CliRunner) -> No
     code, _, err = run(cli, "db", "purge", "--inactive-days", "30", "--yes")
     assert code == 2
     assert "inactive_days: must be at least 365 days" in err
+
+
+def test_what_the_command_line_does_to_an_account_is_in_the_persons_trail(
+    cli: CliRunner,
+) -> None:
+    assert run(cli, "user", "add", "ann")[0] == 0
+    assert run(cli, "user", "add", "dr-lee", "--role", "clinician")[0] == 0
+    assert run(cli, "user", "link", "dr-lee", "ann")[0] == 0
+    assert run(cli, "user", "reset-code", "ann")[0] == 0
+    set_password = cli.invoke(
+        app, ["user", "password", "ann"], input="lantern orchard pebble\n" * 2
+    )
+    assert set_password.exit_code == 0, set_password.stderr
+    assert run(cli, "user", "reset-code", "dr-lee")[0] == 0  # a clinician has no trail page
+    accounts = Accounts(open_records().store)
+    ann = accounts.sign_in("ann", "lantern orchard pebble", "test")
+    trail = [(e.actor_name, e.detail["summary"]) for e in accounts.audit_trail(ann.id)]
+    assert trail == [
+        ("Administrator (command line)", "Let dr-lee see your diary, assessments and programme"),
+        ("Administrator (command line)", "Made a one-time code for you to set a new password"),
+        ("Administrator (command line)", "Set a new password for you"),
+    ]

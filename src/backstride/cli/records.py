@@ -154,6 +154,9 @@ def user_link(
         open_records().link(clinician, person)
     except ContractError as exc:
         raise fail(EXIT_CONTRACT, str(exc)) from None
+    _accounts().record_admin_action(
+        person, "admin_linked", f"Let {clinician} see your diary, assessments and programme"
+    )
     sys.stdout.write("linked\n")
 
 
@@ -174,9 +177,11 @@ def user_password(
     password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
         with security_log_to_stderr():
-            _accounts().set_password(name, password)
+            accounts = _accounts()
+            accounts.set_password(name, password)
     except ContractError as exc:
         raise fail(EXIT_CONTRACT, str(exc)) from None
+    accounts.record_admin_action(name, "admin_password_set", "Set a new password for you")
     sys.stdout.write("password set\n")
 
 
@@ -191,9 +196,13 @@ def user_reset_code(
 
     try:
         with security_log_to_stderr():
-            code = _accounts().reset_code(name)
+            accounts = _accounts()
+            code = accounts.reset_code(name)
     except ContractError as exc:
         raise fail(EXIT_CONTRACT, str(exc)) from None
+    accounts.record_admin_action(
+        name, "admin_reset_code", "Made a one-time code for you to set a new password"
+    )
     sys.stdout.write(f"{code}\n")
 
 

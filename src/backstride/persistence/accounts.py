@@ -226,20 +226,25 @@ def use_code(session: Session, code_hash: str, purpose: str, now: datetime) -> i
 # -- audit ----------------------------------------------------------------------------------
 
 
+#: How the trail names what the command line did (the operator has no account of their own).
+COMMAND_LINE = "Administrator (command line)"
+
+
 def add_audit(
     session: Session,
     person_id: int,
     *,
-    actor: Person,
+    actor: Person | None,
     action: str,
     detail: dict[str, Any],
     now: datetime,
 ) -> None:
+    """One event in ``person_id``'s trail; ``actor`` None for the command line's operator."""
     session.add(
         AuditEventRow(
             person_id=person_id,
-            actor_id=actor.id,
-            actor_name=actor.name,
+            actor_id=None if actor is None else actor.id,
+            actor_name=COMMAND_LINE if actor is None else actor.name,
             action=action,
             detail=detail,
             at=now,

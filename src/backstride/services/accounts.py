@@ -528,6 +528,22 @@ class Accounts:
                 session, subject_id, actor=actor, action=action, detail=detail, now=self.clock()
             )
 
+    def record_admin_action(self, name: str, action: str, summary: str) -> None:
+        """Put what the command line did to ``name``'s account in their trail (a person's:
+        clinicians and admins have no trail page), named as the command line's operator."""
+        with self.store.transaction() as session:
+            found = repo.credentials(session, name)
+            if found is None or found[0].role is not Role.PERSON:
+                return
+            repo.add_audit(
+                session,
+                found[0].id,
+                actor=None,
+                action=action,
+                detail={"summary": summary},
+                now=self.clock(),
+            )
+
     def audit_trail(self, subject_id: int) -> list[AuditEvent]:
         with self.store.read() as session:
             return repo.audit_events(session, subject_id)
