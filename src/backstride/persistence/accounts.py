@@ -54,11 +54,14 @@ def person_by_id(session: Session, person_id: int) -> Person | None:
     return None if row is None else _person(row)
 
 
-def last_written(session: Session) -> dict[int, datetime]:
-    """For every person keeping a diary (not clinicians or admins), when the latest of their
-    own records was written: the account itself, check-ins (their last change), assessments,
-    exercises marked done, walking tests and sign-in sessions still stored."""
+def last_written(session: Session, person_id: int | None = None) -> dict[int, datetime]:
+    """For every person keeping a diary (not clinicians or admins), or only ``person_id``,
+    when the latest of their own records was written: the account itself, check-ins (their
+    last change), assessments, exercises marked done, walking tests and sign-in sessions
+    still stored."""
     people = select(PersonRow.id, PersonRow.created_at).where(PersonRow.role == Role.PERSON.value)
+    if person_id is not None:
+        people = people.where(PersonRow.id == person_id)
     latest: dict[int, datetime] = dict(session.execute(people).all())
     sources = (
         (DiaryEntryRow.person_id, DiaryEntryRow.updated_at),
@@ -69,9 +72,11 @@ def last_written(session: Session) -> dict[int, datetime]:
     )
     for owner, written in sources:
         query = select(owner, func.max(written)).group_by(owner)
-        for person_id, at in session.execute(query):
-            if person_id in latest and at is not None and at > latest[person_id]:
-                latest[person_id] = at
+        if person_id is not None:
+            query = query.where(owner == person_id)
+        for owner_id, at in session.execute(query):
+            if owner_id in latest and at is not None and at > latest[owner_id]:
+                latest[owner_id] = at
     return latest
 
 

@@ -288,7 +288,7 @@ class Accounts:
         for person_id in self.dormant(idle):
             cutoff = self.clock() - idle
             with self.store.transaction() as session:
-                at = repo.last_written(session).get(person_id)
+                at = repo.last_written(session, person_id).get(person_id)
                 if at is None or at >= cutoff:
                     continue
                 repo.delete_person(session, person_id)
