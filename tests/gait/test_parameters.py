@@ -13,7 +13,13 @@ from backstride.gait.parameters import (
     ZijlstraStepLength,
     unbiased_autocorrelation,
 )
-from backstride.gait.pipeline import pause_weight, smooth_median, with_pauses
+from backstride.gait.pipeline import (
+    edge_weights,
+    pause_weight,
+    smooth_median,
+    weighted_median,
+    with_pauses,
+)
 
 FS = 100.0
 
@@ -136,3 +142,27 @@ def test_smooth_median_moves_smoothly_where_the_median_jumps() -> None:
     with_outlier = np.concatenate([lengths, [5.0]])
     assert abs(smooth_median(with_outlier) - smooth_median(lengths)) < 0.02
     assert smooth_median(np.zeros(0)) != smooth_median(np.zeros(0))  # nan for no steps
+
+
+@pytest.mark.parametrize("n", [4, 5, 8, 11])
+def test_weighted_median_is_the_median_and_drops_weightless_values(n: int) -> None:
+    values = np.random.default_rng(n).normal(0.55, 0.05, n)
+    assert weighted_median(values, np.ones(n)) == pytest.approx(np.median(values), abs=1e-12)
+    weights = np.r_[0.0, np.ones(n - 1)]
+    assert weighted_median(values, weights) == pytest.approx(np.median(values[1:]), abs=1e-12)
+    # continuous: a nearly weightless value is nearly absent
+    weights[0] = 1e-6
+    assert weighted_median(values, weights) == pytest.approx(np.median(values[1:]), abs=1e-4)
+
+
+def test_edge_weights_weigh_down_only_weak_edge_steps() -> None:
+    step = 50
+    exact = np.arange(10, dtype=np.float64) * step
+    peaks = np.array([0.4, 0.75, 1, 1, 0.3, 1, 1, 1, 1, 0.5])  # the weak step inside stays
+    filtered = np.zeros(10 * step + 1)
+    filtered[exact.astype(int) + 10] = peaks
+    weights = edge_weights(filtered, exact, step * 1.0, (0.5, 1.0))
+    assert weights[0] == 0.0
+    assert weights[1] == pytest.approx(0.5)
+    np.testing.assert_allclose(weights[2:-1], 1.0)
+    assert weights[-1] == 0.0

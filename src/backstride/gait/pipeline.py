@@ -31,6 +31,9 @@ MIN_HEIGHT_M, MAX_HEIGHT_M = 0.5, 2.5
 # moved by a sample (another sampling rate) cannot flip a step from one to the other.
 REGULAR_STEP_RATIO = 1.5
 PAUSE_BLEND = 0.2
+# A step interval at a bout's edge weighs in the median step time from 0, when its peak is at
+# EDGE_RAMP[0] of the bout's median peak (the step detector's trimming), to 1 at EDGE_RAMP[1].
+EDGE_RAMP = (0.5, 1.0)
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,13 @@ class GaitPipeline:
         Body height; without it, step length, speed and distance are not estimated.
     resampler, vertical, step_detector, regularity, step_length
         The parts, each with its own parameters.
+    edge_ramp
+        The weak steps of gait initiation and termination weigh less in the bout's median
+        step time (``edge_weights``, ``weighted_median``): from nothing at a peak of
+        ``edge_ramp[0]`` of the bout's median peak to fully at ``edge_ramp[1]``. A soft rule:
+        a peak that resampling changes a little changes the cadence a little, where a hard
+        threshold on one edge peak (the step detector's ``edge_amplitude_ratio``) drops or
+        keeps a whole step. ``None``: the plain median of all step times.
     """
 
     def __init__(
@@ -167,6 +177,7 @@ class GaitPipeline:
         contacts: WaveletContacts | Literal["peaks"] | None = None,
         regularity: Regularity | None = None,
         step_length: ZijlstraStepLength | None = None,
+        edge_ramp: tuple[float, float] | None = EDGE_RAMP,
     ) -> None:
         self.height_m = height_m
         self.resampler = resampler
@@ -175,6 +186,7 @@ class GaitPipeline:
         self.contacts = contacts
         self.regularity = regularity
         self.step_length = step_length
+        self.edge_ramp = edge_ramp
 
     def run(self, recording: Recording) -> Self:
         """Analyse ``recording``; the result is in ``result_``."""
@@ -222,6 +234,7 @@ class GaitPipeline:
                 exact=exact,
                 t_s=t_s,
                 fs=fs,
+                filtered=detector.filtered_mps2_,
             )
             bouts.append(bout)
             if step_lengths is not None:
@@ -256,6 +269,7 @@ class GaitPipeline:
         exact: NDArray[np.float64],
         t_s: NDArray[np.float64],
         fs: float,
+        filtered: NDArray[np.floating],
     ) -> tuple[Bout, NDArray[np.float64] | None]:
         """One bout's parameters; ``exact`` are its contacts' positions between samples."""
         pad = int(0.5 * fs)
@@ -271,9 +285,14 @@ class GaitPipeline:
         # times are the detector's zero crossings, between samples. Step lengths in a bout
         # with turns spread widely, and the plain median jumps between two of them when
         # one changes a little: their median is the Harrell-Davis estimate (see
-        # ``smooth_median``).
+        # ``smooth_median``). The weak steps at the bout's edges (gait initiation and
+        # termination) weigh less in the median step time (``edge_weights``).
         step_times = np.diff(at_positions(t_s, exact))
-        step_time = float(np.median(step_times))
+        if self.edge_ramp is None:
+            step_time = float(np.median(step_times))
+        else:
+            weights = edge_weights(filtered, exact, np.median(step_times) * fs, self.edge_ramp)
+            step_time = weighted_median(step_times, weights)
         cadence = 60.0 / step_time
         speed = stride_length = distance = None
         step_lengths = None
@@ -328,6 +347,50 @@ def smooth_median(values: NDArray[np.float64]) -> float:
     half = (n + 1) / 2
     weights = np.diff(special.betainc(half, half, np.arange(n + 1) / n))
     return float(weights @ np.sort(values))
+
+
+def edge_weights(
+    filtered: NDArray[np.floating],
+    exact: NDArray[np.float64],
+    step: float,
+    ramp: tuple[float, float],
+) -> NDArray[np.float64]:
+    """Weights of a bout's step intervals: those of gait initiation and termination, whose
+    peaks are weak, weigh less. Each contact's amplitude is the largest value of the step
+    filter in the step after it (its peak), as a ratio to the bout's median; a ratio ramps from
+    0 at ``ramp[0]`` to 1 at ``ramp[1]``. A contact weighs as much as the strongest contact
+    before it and the strongest after it (the lesser of the two): only the bout's edges are
+    weighed down, as the hard trimming drops only leading and trailing weak peaks. An interval
+    weighs as much as the lesser of its two contacts."""
+    width = max(round(float(step)), 1)
+    start = np.clip(np.floor(exact).astype(np.intp), 0, filtered.shape[0] - 1)
+    window = np.minimum(start[:, None] + np.arange(width), filtered.shape[0] - 1)
+    amplitude = filtered[window].max(axis=1).astype(np.float64)
+    ratio = amplitude / np.median(amplitude)
+    strength = np.clip((ratio - ramp[0]) / (ramp[1] - ramp[0]), 0.0, 1.0)
+    lead = np.maximum.accumulate(strength)
+    trail = np.maximum.accumulate(strength[::-1])[::-1]
+    contact = np.minimum(lead, trail)
+    return np.asarray(np.minimum(contact[:-1], contact[1:]), dtype=np.float64)
+
+
+def weighted_median(values: NDArray[np.float64], weights: NDArray[np.float64]) -> float:
+    """The weighted median by Akinshin's weighted Hyndman-Fan type 7 estimator (Akinshin A.
+    Weighted quantile estimators. arXiv:2304.07265, 2023): with equal weights it is the plain
+    median; a value of weight zero counts as absent; in between it moves continuously with the
+    weights. The sorted values are weighted by the share of a uniform distribution on
+    ``[(h - 1) / n, h / n]`` (``n`` the Kish effective sample size, ``h = (n + 1) / 2``) that
+    falls in each value's span of the cumulative weights."""
+    if not np.any(weights > 0):
+        return float(np.median(values))
+    order = np.argsort(values)
+    w = weights[order] / weights.sum()
+    n = 1.0 / float(np.sum(w**2))
+    h = 0.5 * (n - 1) + 1
+    cum = np.concatenate(([0.0], np.cumsum(w)))
+    lo, hi = (h - 1) / n, h / n
+    share = np.diff(np.clip((cum - lo) / (hi - lo), 0.0, 1.0))
+    return float(share @ values[order])
 
 
 def pause_weight(ratio: NDArray[np.float64]) -> NDArray[np.float64]:
