@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 # Step length calibration (see ZijlstraStepLength), fitted on all nine recordings by
 # bench/gait_validation.py, which prints these numbers and the leave-one-subject-out fit.
-CALIBRATION_SLOPE = 1.541
-CALIBRATION_OFFSET = -0.216
+CALIBRATION_SLOPE = 1.514
+CALIBRATION_OFFSET = -0.210
 
 
 def unbiased_autocorrelation(values: NDArray[np.floating], max_lag: int) -> NDArray[np.float64]:
