@@ -65,7 +65,8 @@ SQUEEZED = """() => [...document.querySelectorAll("input[type=radio], input[type
   })
   .map(input => `${input.name}=${input.value}`)"""
 # Loads every image now, lazy ones too (a full-page screenshot does not scroll them into
-# view), waiting up to 5 s; answers the sources of those that failed to load.
+# view), waiting up to 5 s, and lets charts finish drawing; answers the sources of the
+# images that failed to load.
 LOAD_IMAGES = """async () => {
   const images = [...document.images];
   for (const image of images) image.loading = "eager";
@@ -75,6 +76,8 @@ LOAD_IMAGES = """async () => {
   });
   const waited = Promise.all(images.map(loaded));
   await Promise.race([waited, new Promise(done => setTimeout(done, 5000))]);
+  // Charts grow into place over 300 ms (charts.js): let them finish before the screenshot.
+  if (document.querySelector("canvas")) await new Promise(done => setTimeout(done, 400));
   return images.filter(image => !image.complete || image.naturalWidth === 0)
     .map(image => image.getAttribute("src"));
 }"""

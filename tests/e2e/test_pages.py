@@ -74,6 +74,19 @@ def test_account_page(page: Page, audit: Audit, username: str) -> None:
     audit.assert_clean()
 
 
+def test_a_clinicians_view_of_the_demo_person(page: Page, audit: Audit) -> None:
+    """The demo clinician's page about the demo person, whose diary and weekly walking tests
+    fill every section: charts, walking tests, downloads, the programme and its history."""
+    sign_in(page, "demo-clinician", next_path="/clinician")
+    follow(page, page.get_by_role("link", name="demo-person", exact=True))
+    assert page.get_by_role("heading", level=1, name="demo-person").is_visible()
+    assert page.get_by_role("heading", level=2, name="Walking tests").is_visible()
+    assert page.locator("#walk-tests-data").count() == 1
+    assert page.get_by_role("link", name="Doctor summary").is_visible()
+    audit.check()
+    audit.assert_clean()
+
+
 def test_a_password_can_be_shown_while_typing_it(page: Page, audit: Audit) -> None:
     """Each password field has a "Show" toggle (app.js); the form still sends it hidden."""
     page.goto("/signup")

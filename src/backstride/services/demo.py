@@ -118,11 +118,12 @@ def seed_demo(services: Services) -> bool:
 
 def _demo_walking_tests(services: Services, person: Person, now: datetime) -> None:
     """A made-up walking test each week, in step with the made-up diary: pain comes later
-    each week (10, 13, 16 minutes); speed 0.9 m/s, cadence 100 steps a minute."""
+    each week (8, 10, 12 minutes), each walk ends 90 s after it, within the test's 15
+    minutes; speed 0.9 m/s, cadence 100 steps a minute."""
     with services.store.transaction() as session:
         for week, weeks_ago in enumerate((3, 2, 1)):
             at = now - timedelta(weeks=weeks_ago) + timedelta(days=1)
-            pain_after = 60.0 * (10 + 3 * week)
+            pain_after = 60.0 * (8 + 2 * week)
             walked = pain_after + 90.0
             walking_repo.add_walking_test(
                 session,
