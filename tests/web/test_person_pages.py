@@ -19,6 +19,7 @@ from backstride.domain.diary import EscalationReason, Person, Role
 from backstride.domain.urgency import Urgency
 from backstride.interop import handout
 from backstride.persistence import repositories as repo
+from backstride.persistence import walking_tests as walking_repo
 from backstride.persistence.tables import ExerciseSessionRow
 from backstride.services.container import Services
 from tests.persistence.conftest import Clock
@@ -618,6 +619,58 @@ def test_progress_with_a_missed_check_in_reminds_and_offers_today(
         assert escape(reminder) in text
     assert "Do today's check-in" in text
     assert "After a few more check-ins" in text
+
+
+def add_walking_test(
+    services: Services, person: Person, days_ago: int, pain_s: float | None
+) -> None:
+    at = services.records.clock() - timedelta(days=days_ago)
+    values: dict[str, Any] = {
+        "day": at.date(),
+        "recorded_at": at,
+        "time_to_first_symptom_s": pain_s,
+        "distance_to_first_symptom_m": None,
+        "walking_time_s": 570.0,
+        "distance_m": None,
+        "total_time_s": 575.0,
+        "stop_reason": "pain" if pain_s is not None else "time_limit",
+        "recovery_s": None,
+        "steps": 900,
+        "cadence_spm": 100.0,
+        "speed_mps": None,
+        "sampling_rate_hz": 60.0,
+        "detail": {},
+    }
+    with services.store.transaction() as session:
+        walking_repo.add_walking_test(session, person.id, values)
+
+
+def walking_card(page: str) -> str:
+    start = page.index('id="walking-title"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_progress_says_how_the_walking_tests_went(
+    services: Services, client: TestClient, ann: Person
+) -> None:
+    assert "Try it once a week" in walking_card(client.get("/progress").text)
+    add_walking_test(services, ann, 14, 480.0)
+    card = walking_card(client.get("/progress").text)
+    assert "pain after 8.0 minutes; you walked 9.5 minutes in all." in card
+    add_walking_test(services, ann, 7, 600.0)
+    card = walking_card(client.get("/progress").text)
+    assert "2 tests." in card
+    assert "pain after 8.0 minutes. The latest" in card
+    assert "pain after 10.0 minutes. Pain came later: that is better." in card
+    assert 'href="/walk-test"' in card
+    add_walking_test(services, ann, 0, 420.0)
+    assert "Pain came sooner: that is worse." in walking_card(client.get("/progress").text)
+    add_walking_test(services, ann, 0, 490.0)  # within half a minute of the first
+    assert "About the same." in walking_card(client.get("/progress").text)
+    add_walking_test(services, ann, 0, None)  # no pain in the whole test: the best
+    card = walking_card(client.get("/progress").text)
+    assert "The latest, on" in card
+    assert "no pain. Pain came later: that is better." in card
 
 
 def test_progress_before_any_check_in(client: TestClient, ann: Person) -> None:

@@ -22,9 +22,11 @@ from backstride.domain.diary import (
     StoredPlan,
 )
 from backstride.domain.urgency import Urgency
+from backstride.domain.walking import StoredWalkingTest
 from backstride.interop.calendar import dose_text, intervals_text, programme_calendar
 from backstride.persistence import exercise_sessions as sessions_repo
 from backstride.persistence import repositories as repo
+from backstride.persistence import walking_tests as walking_repo
 from backstride.services.plans import PlanService
 from backstride.services.records import Records, Who
 
@@ -71,6 +73,8 @@ class ProgressView:
     #: The day the current episode began (the latest assessment's): the status and the charts
     #: cover the check-ins from then on. None without an assessment (then they cover all).
     since: date | None
+    #: The walking tests recorded with the phone, oldest first (all of them, not the episode's).
+    walking_tests: tuple[StoredWalkingTest, ...]
 
 
 def current_week(plan: dict[str, Any], week_number: int) -> dict[str, Any] | None:
@@ -179,6 +183,8 @@ class Today:
         status = episode.status
         new = self.records.record_escalation(episode.person, status.escalation, episode.stored)
         still_open = (*episode.open, new) if new is not None else tuple(episode.open)
+        with self.records.store.read() as session:
+            walking = tuple(walking_repo.walking_tests(session, episode.person.id))
         return ProgressView(
             status,
             new,
@@ -187,6 +193,7 @@ class Today:
             today,
             still_open,
             episode.since,
+            walking,
         )
 
     # -- downloads and content ---------------------------------------------------------

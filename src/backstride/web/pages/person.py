@@ -18,6 +18,7 @@ from backstride.diary import DiaryStatus
 from backstride.diary.model import Direction, Point
 from backstride.domain.answers import ContractError
 from backstride.domain.diary import Person
+from backstride.domain.walking import StoredWalkingTest
 from backstride.services.today import CheckinView, Today, dose_text, intervals_text
 from backstride.web.deps import (
     CsrfChecked,
@@ -415,6 +416,41 @@ def _trend_words(status: DiaryStatus) -> dict[str, str]:
     return words
 
 
+def _walking_words(tests: Sequence[StoredWalkingTest]) -> str:
+    """The walking tests in a sentence or two: the first and the latest, and which way the
+    time to the first pain went (later is better; no pain at all is best)."""
+    if not tests:
+        return ""
+
+    def pain_after(test: StoredWalkingTest) -> str:
+        if test.time_to_first_symptom_s is None:
+            return "no pain"
+        return f"pain after {test.time_to_first_symptom_s / 60:.1f} minutes"
+
+    first, latest = tests[0], tests[-1]
+    if len(tests) == 1:
+        return (
+            f"Your walking test on {_label(latest.day)}: {pain_after(latest)}; you walked "
+            f"{latest.walking_time_s / 60:.1f} minutes in all."
+        )
+
+    # No pain at all counts as later than any pain could start.
+    def pain_s(test: StoredWalkingTest) -> float:
+        return test.time_to_first_symptom_s if test.time_to_first_symptom_s is not None else 1e9
+
+    then, now = round(pain_s(first) / 30), round(pain_s(latest) / 30)  # half minutes
+    if now > then:
+        how = "Pain came later: that is better."
+    elif now < then:
+        how = "Pain came sooner: that is worse."
+    else:
+        how = "About the same."
+    return (
+        f"{len(tests)} tests. The first, on {_label(first.day)}: {pain_after(first)}. "
+        f"The latest, on {_label(latest.day)}: {pain_after(latest)}. {how}"
+    )
+
+
 @router.get("/progress", response_class=HTMLResponse)
 def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
     today = today_service(web)
@@ -463,6 +499,7 @@ def progress(request: Request, web: WebApp, user: PersonUser) -> HTMLResponse:
             "level_headline": today.headline(level) if level is not None else "",
             "saved": request.query_params.get("saved") == "1",
             "warning": request.query_params.get("warning") == "1",
+            "walking_words": _walking_words(view.walking_tests),
         },
         escalations=view.open_escalations,
     )
