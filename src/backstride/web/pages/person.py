@@ -416,6 +416,11 @@ def _trend_words(status: DiaryStatus) -> dict[str, str]:
     return words
 
 
+#: A change in the time to the first pain that the progress page calls better or worse: more
+#: than half a minute (the person taps "pain started" by hand; a few seconds mean nothing).
+CLEAR_CHANGE_S = 30.0
+
+
 def _walking_words(tests: Sequence[StoredWalkingTest]) -> str:
     """The walking tests in a sentence or two: the first and the latest, and which way the
     time to the first pain went (later is better; no pain at all is best)."""
@@ -438,10 +443,10 @@ def _walking_words(tests: Sequence[StoredWalkingTest]) -> str:
     def pain_s(test: StoredWalkingTest) -> float:
         return test.time_to_first_symptom_s if test.time_to_first_symptom_s is not None else 1e9
 
-    then, now = round(pain_s(first) / 30), round(pain_s(latest) / 30)  # half minutes
-    if now > then:
+    change = pain_s(latest) - pain_s(first)
+    if change > CLEAR_CHANGE_S:
         how = "Pain came later: that is better."
-    elif now < then:
+    elif change < -CLEAR_CHANGE_S:
         how = "Pain came sooner: that is worse."
     else:
         how = "About the same."
