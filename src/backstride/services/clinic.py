@@ -43,7 +43,6 @@ a busy machine, the first request a few seconds).
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Mapping
@@ -385,13 +384,7 @@ class Clinic:
             raise ValueError(f"unknown download: {what}")
         with self.records.store.read() as session:
             person = self._linked_person(session, clinician, person_id)
-        if what == "report":
-            data = self.reports.report_pdf(person)
-        elif what == "fhir":
-            bundle = self.reports.fhir_bundle(person)
-            data = json.dumps(bundle, indent=2, ensure_ascii=False).encode()
-        else:
-            data = self.reports.diary_csv(person).encode()
+        data = self.reports.export(person, what)
         self.accounts.audit(person.id, clinician, DOWNLOADED, {"summary": DOWNLOADS[what]})
         return data
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from backstride.diary.model import DiaryStatus
@@ -47,6 +48,18 @@ class Reports:
             walking_tests=WalkingTests(self.records).tests(person),
         )
         return report_pdf(data)
+
+    def export(self, who: Who, what: str) -> bytes:
+        """One of the exports as a file's bytes: ``report`` (the doctor summary, PDF;
+        ``ContractError`` without an assessment), ``fhir`` (everything stored, FHIR JSON) or
+        ``csv`` (the diary)."""
+        if what == "report":
+            return self.report_pdf(who)
+        if what == "fhir":
+            return json.dumps(self.fhir_bundle(who), indent=2, ensure_ascii=False).encode()
+        if what == "csv":
+            return self.diary_csv(who).encode()
+        raise ValueError(f"unknown download: {what}")
 
     def diary_csv(self, who: Who) -> str:
         return diary_csv(self.records.history(who)[2])

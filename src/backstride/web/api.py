@@ -10,7 +10,6 @@ id is also 403, so ids reveal nothing), and 422 naming each bad field, with noth
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -411,12 +410,7 @@ def _person_export(web: WebApp, viewer: Person, person: Person, what: str) -> by
     try:
         if viewer.id != person.id:
             return web.services.clinic.download(viewer, person.id, what)
-        reports = web.services.reports
-        if what == "report":
-            return reports.report_pdf(person)
-        if what == "fhir":
-            return json.dumps(reports.fhir_bundle(person), ensure_ascii=False).encode()
-        return reports.diary_csv(person).encode()
+        return web.services.reports.export(person, what)
     except ContractError:
         raise HTTPException(status_code=404, detail="no report yet: no stored assessment") from None
 

@@ -294,6 +294,19 @@ def render(
     return response
 
 
+def attachment(data: bytes | str, media_type: str, filename: str) -> Response:
+    """A file to download (``Content-Disposition: attachment``), never cached: every
+    download holds health data."""
+    return Response(
+        data,
+        media_type=media_type,
+        headers={
+            "content-disposition": f'attachment; filename="{filename}"',
+            "cache-control": "no-store",
+        },
+    )
+
+
 def cookie_name(web: Web, name: str) -> str:
     """A cookie's name: behind TLS with the ``__Host-`` prefix, which browsers accept only
     from a secure origin, for the whole site (``Path=/``) and without a ``Domain``: another

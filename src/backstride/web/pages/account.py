@@ -3,7 +3,6 @@ the record of who saw or changed your data, exporting everything, and deleting t
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -19,6 +18,7 @@ from backstride.web.deps import (
     PersonUser,
     SignedIn,
     WebApp,
+    attachment,
     client_id,
     delete_cookie,
     get_viewer,
@@ -157,15 +157,8 @@ def change_password(
 @slow_lane
 def export(web: WebApp, user: PersonUser) -> Response:
     """Everything stored about the person: a FHIR R4B bundle (diary, assessments, plan)."""
-    bundle = web.services.reports.fhir_bundle(user)
-    return Response(
-        json.dumps(bundle, indent=2, ensure_ascii=False),
-        media_type="application/fhir+json",
-        headers={
-            "content-disposition": 'attachment; filename="backstride-my-data.json"',
-            "cache-control": "no-store",
-        },
-    )
+    data = web.services.reports.export(user, "fhir")
+    return attachment(data, "application/fhir+json", "backstride-my-data.json")
 
 
 @router.post("/account/delete", response_class=HTMLResponse, dependencies=[CsrfChecked])

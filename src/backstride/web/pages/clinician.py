@@ -20,7 +20,15 @@ from backstride.services.clinic import (
     NotLinkedError,
     dose_bounds,
 )
-from backstride.web.deps import ClinicianUser, CsrfChecked, WebApp, refused, render, slow_lane
+from backstride.web.deps import (
+    ClinicianUser,
+    CsrfChecked,
+    WebApp,
+    attachment,
+    refused,
+    render,
+    slow_lane,
+)
 from backstride.web.pages.walk_test import STOP_WORDS, tests_chart
 
 router = APIRouter(include_in_schema=False)
@@ -106,14 +114,7 @@ def _download(
             status_code=409,
             detail="There is no doctor summary yet: this person has not stored an assessment.",
         ) from None
-    return Response(
-        data,
-        media_type=media_type,
-        headers={
-            "content-disposition": f'attachment; filename="{name.format(id=person_id)}"',
-            "cache-control": "no-store",
-        },
-    )
+    return attachment(data, media_type, name.format(id=person_id))
 
 
 #: The files a clinician may download about a linked person: media type and file name.

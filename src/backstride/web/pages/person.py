@@ -26,6 +26,7 @@ from backstride.web.deps import (
     PersonUser,
     Web,
     WebApp,
+    attachment,
     render,
     slow_lane,
 )
@@ -158,14 +159,7 @@ def calendar(web: WebApp, user: PersonUser) -> Response:
     ics = today_service(web).calendar(user)
     if ics is None:
         raise HTTPException(status_code=404, detail="You have no programme yet.")
-    return Response(
-        ics,
-        media_type="text/calendar",
-        headers={
-            "content-disposition": 'attachment; filename="backstride-programme.ics"',
-            "cache-control": "no-store",
-        },
-    )
+    return attachment(ics, "text/calendar", "backstride-programme.ics")
 
 
 # -- the check-in -----------------------------------------------------------------------
@@ -522,27 +516,15 @@ def programme_pdf(request: Request, web: WebApp, user: PersonUser) -> Response:
             {"title": "Your programme", "for_report": False},
             status_code=409,
         )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "content-disposition": 'attachment; filename="backstride-programme.pdf"',
-            "cache-control": "no-store",
-        },
-    )
+    return attachment(pdf, "application/pdf", "backstride-programme.pdf")
 
 
 @router.get("/diary.csv")
 @slow_lane
 def diary_csv(web: WebApp, user: PersonUser) -> Response:
     """The person's check-ins as CSV, one row a day (for a spreadsheet)."""
-    return Response(
-        web.services.reports.diary_csv(user),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "content-disposition": 'attachment; filename="backstride-diary.csv"',
-            "cache-control": "no-store",
-        },
+    return attachment(
+        web.services.reports.diary_csv(user), "text/csv; charset=utf-8", "backstride-diary.csv"
     )
 
 
@@ -559,11 +541,4 @@ def report(request: Request, web: WebApp, user: PersonUser) -> Response:
             {"title": "Doctor summary", "for_report": True},
             status_code=409,
         )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "content-disposition": 'attachment; filename="backstride-summary.pdf"',
-            "cache-control": "no-store",
-        },
-    )
+    return attachment(pdf, "application/pdf", "backstride-summary.pdf")
