@@ -33,7 +33,9 @@ from backstride.domain.diary import (
 )
 from backstride.domain.result import AssessmentResult
 from backstride.domain.urgency import Urgency
+from backstride.domain.walking import StoredWalkingTest
 from backstride.persistence import repositories as repo
+from backstride.persistence import walking_tests as walking_repo
 from backstride.services.assessments import AssessmentService
 from backstride.services.store import Store
 
@@ -149,6 +151,9 @@ class Episode:
     #: The escalations shown and not yet acknowledged (what every page's banner lists), when
     #: asked for (``episode_status(open_escalations=True)``); otherwise empty.
     open: list[StoredEscalation]
+    #: The walking tests, oldest first, when asked for (``episode_status(walking_tests=True)``);
+    #: otherwise empty.
+    walking_tests: list[StoredWalkingTest]
 
 
 class Records:
@@ -344,7 +349,12 @@ class Records:
             )
 
     def episode_status(
-        self, who: Who, *, recent: int = 0, open_escalations: bool = False
+        self,
+        who: Who,
+        *,
+        recent: int = 0,
+        open_escalations: bool = False,
+        walking_tests: bool = False,
     ) -> Episode:
         """The current episode's status (computed once per version of the diary, see
         ``_statuses``), with the ``recent`` latest check-ins and, if asked, the escalations
@@ -375,7 +385,10 @@ class Records:
             still_open = (
                 repo.open_escalations(session, person.id) if open_escalations and stored else []
             )
-        return Episode(person, head is not None, start, status, latest_entries, stored, still_open)
+            walking = walking_repo.walking_tests(session, person.id) if walking_tests else []
+        return Episode(
+            person, head is not None, start, status, latest_entries, stored, still_open, walking
+        )
 
     def status(self, who: Who) -> tuple[DiaryStatus, StoredEscalation | None]:
         """The diary's status for the current episode; a new escalation is stored as shown."""

@@ -26,7 +26,6 @@ from backstride.domain.walking import StoredWalkingTest
 from backstride.interop.calendar import dose_text, intervals_text, programme_calendar
 from backstride.persistence import exercise_sessions as sessions_repo
 from backstride.persistence import repositories as repo
-from backstride.persistence import walking_tests as walking_repo
 from backstride.services.plans import PlanService
 from backstride.services.records import Records, Who
 
@@ -179,12 +178,12 @@ class Today:
     def progress(self, who: Who) -> ProgressView:
         """The diary's status (a new escalation is stored as shown) and recent check-ins."""
         today = self.today()
-        episode = self.records.episode_status(who, recent=RECENT_CHECK_INS, open_escalations=True)
+        episode = self.records.episode_status(
+            who, recent=RECENT_CHECK_INS, open_escalations=True, walking_tests=True
+        )
         status = episode.status
         new = self.records.record_escalation(episode.person, status.escalation, episode.stored)
         still_open = (*episode.open, new) if new is not None else tuple(episode.open)
-        with self.records.store.read() as session:
-            walking = tuple(walking_repo.walking_tests(session, episode.person.id))
         return ProgressView(
             status,
             new,
@@ -193,7 +192,7 @@ class Today:
             today,
             still_open,
             episode.since,
-            walking,
+            tuple(episode.walking_tests),
         )
 
     # -- downloads and content ---------------------------------------------------------
