@@ -118,8 +118,14 @@ class Engine:
         return Reason(rule.id, level, message, rule.source_text, tuple(keys))
 
     def _next_steps(self, urgency: Urgency, fired: list[Rule], missing: bool) -> tuple[str, ...]:
+        """The level's steps, then those of the rules that fired, most urgent first. A rule's
+        steps below an emergency say when to go to hospital; once the result is to go now they
+        are moot and only lengthen what a person in an emergency must read, so an emergency
+        lists its own rules' steps alone."""
         steps: list[str] = list(self._advice_steps[urgency.rank])
         for rule in sorted(fired, key=lambda r: -r.level.rank):
+            if urgency is Urgency.EMERGENCY and rule.level is not Urgency.EMERGENCY:
+                continue
             steps.extend(rule.next_steps)
         if missing:
             steps.append(self.content.missing_step)
