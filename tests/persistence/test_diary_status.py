@@ -48,10 +48,15 @@ def test_a_week_without_improvement_says_see_a_doctor_once(records: Records, clo
     _, after = records.status("ann")
     assert after is None, "an acknowledged escalation does not come back"
     assert records.open_escalations("ann") == []
-    clock.now += timedelta(days=1)
+    start = clock.now
+    for days in range(1, 6):  # days 9 to 13 of the episode: still the second week
+        clock.now = start + timedelta(days=days)
+        records.add_entry("ann", entry(clock.now.date(), pain_now=6, pain_walking=6))
+        assert records.status("ann")[1] is None, "the same week without improvement is read"
+    clock.now = start + timedelta(days=6)
     records.add_entry("ann", entry(clock.now.date(), pain_now=6, pain_walking=6))
     _, renewed = records.status("ann")
-    assert renewed is not None, "another day without improvement raises it again"
+    assert renewed is not None, "another week without improvement raises it again"
 
 
 def test_improving_pain_does_not_escalate(records: Records, clock: Clock) -> None:

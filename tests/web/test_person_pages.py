@@ -438,10 +438,10 @@ def test_unread_advice_from_several_days_is_said_once_under_the_most_serious_hea
     services: Services, client: TestClient, clock: Clock
 ) -> None:
     now = clock.now
-    cal = assessed_days_ago(services, clock, "cal", 11)
-    # Eleven days without improvement, each check-in's status shown (as the check-in page
-    # does) and never acknowledged: from day 7 each day stores a new escalation.
-    for offset in range(11, -1, -1):
+    cal = assessed_days_ago(services, clock, "cal", 22)
+    # Three weeks without improvement, each check-in's status shown (as the progress page
+    # does) and never acknowledged: days 7, 14 and 21 each store a new escalation.
+    for offset in range(22, -1, -1):
         clock.now = now - timedelta(days=offset)
         services.records.add_entry(
             "cal",
@@ -450,7 +450,7 @@ def test_unread_advice_from_several_days_is_said_once_under_the_most_serious_hea
         services.records.status("cal")
     clock.now = now
     unread = services.records.open_escalations("cal")
-    assert len(unread) == 5
+    assert len(unread) == 3
     message = unread[-1].reasons[0].message
     sign_in(client, "cal")
 

@@ -104,6 +104,8 @@ def no_improvement(ordered: Entries, rule: NoImprovementRule) -> EscalationReaso
             EntryRef(first.day, f"first check-in: {label} {before}/10"),
             EntryRef(latest.day, f"latest check-in, {days} days later: {label} {now}/10"),
         ),
+        # Still true the next day, and the next: news once a week, not with every check-in.
+        evidence=(first.day.isoformat(), _weeks(first.day, latest.day)),
     )
 
 
@@ -115,6 +117,7 @@ def sustained_worsening(ordered: Entries, rule: SustainedWorseningRule) -> Escal
     if len(ordered) < 2:
         return None
     notes: dict[date, list[str]] = {}
+    runs: set[str] = set()
     for measure in rule.measures:
         baseline = pain(ordered[0], measure)
         run: list[DiaryEntry] = []
@@ -126,11 +129,20 @@ def sustained_worsening(ordered: Entries, rule: SustainedWorseningRule) -> Escal
                 for e in run:
                     text = f"{MEASURE_LABELS[measure]} {pain(e, measure)}/10 (first {baseline}/10)"
                     notes.setdefault(e.day, []).append(text)
+                # A new run is news at once; a run that goes on, once a week.
+                runs.add(f"{run[0].day.isoformat()} {_weeks(run[0].day, run[-1].day)}")
             run = []
     if not notes:
         return None
     refs = tuple(EntryRef(day, "; ".join(notes[day])) for day in sorted(notes))
-    return _reason(rule.text.id, rule.level, rule.message, rule.text.source_text, refs)
+    return _reason(
+        rule.text.id,
+        rule.level,
+        rule.message,
+        rule.text.source_text,
+        refs,
+        evidence=tuple(sorted(runs)),
+    )
 
 
 def tolerance_fall(ordered: Entries, rule: ToleranceFallRule) -> EscalationReason | None:
@@ -142,6 +154,7 @@ def tolerance_fall(ordered: Entries, rule: ToleranceFallRule) -> EscalationReaso
     readings = [r for r in map(tolerance, ordered) if r is not None]
     fraction = exact(rule.fraction)
     notes: dict[date, str] = {}
+    falls: list[date] = []
     start = 0  # readings are in day order: the window's first reading only moves forward
     for j, later in enumerate(readings):
         while (later.day - readings[start].day).days > rule.window_days:
@@ -165,11 +178,17 @@ def tolerance_fall(ordered: Entries, rule: ToleranceFallRule) -> EscalationReaso
             notes[later.day] = (
                 f"{_tolerance_text(later.minutes)}, down from {was} on {earlier.day.isoformat()}"
             )
+            falls.append(later.day)
             break
     if not notes:
         return None
     refs = tuple(EntryRef(day, notes[day]) for day in sorted(notes))
-    return _reason(rule.text.id, rule.level, rule.message, rule.text.source_text, refs)
+    # While the tolerance stays low, each day is "halved" again against the readings still in
+    # the window: news once a week from the first fall, not with every check-in.
+    weeks = sorted({_weeks(falls[0], day) for day in falls})
+    return _reason(
+        rule.text.id, rule.level, rule.message, rule.text.source_text, refs, evidence=tuple(weeks)
+    )
 
 
 def _halved(later: float, before: float, fraction: Fraction) -> bool:
@@ -217,10 +236,23 @@ def reminders(ordered: Entries, rule: MissingCheckInsRule, today: date) -> tuple
     return ()
 
 
+def _weeks(since: date, day: date) -> str:
+    """Which week after ``since`` ``day`` falls in (days 0-6 are week 0)."""
+    return f"week {(day - since).days // 7}"
+
+
 def _reason(
-    rule_id: str, level: Urgency, message: str, source: str, refs: tuple[EntryRef, ...]
+    rule_id: str,
+    level: Urgency,
+    message: str,
+    source: str,
+    refs: tuple[EntryRef, ...],
+    *,
+    evidence: tuple[str, ...] = (),
 ) -> EscalationReason:
-    return EscalationReason(rule=rule_id, level=level, message=message, source=source, entries=refs)
+    return EscalationReason(
+        rule=rule_id, level=level, message=message, source=source, entries=refs, evidence=evidence
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,8 +268,8 @@ class OpenSummary:
 def summarise_open(escalations: Sequence[StoredEscalation]) -> OpenSummary | None:
     """The open escalations as one message, or None when there are none.
 
-    A person who has not read the message yet gets a new escalation on each later day with
-    new evidence (a week without improvement is still true the next day). Listed one by one
+    A person who has not read the message yet gets a new escalation with each piece of new
+    evidence (a warning sign on another day; a state that goes on, once a week). Listed one by one
     they would repeat the same advice day after day, which teaches people to ignore it; here
     each rule's reason appears once. Nothing is under-stated: the level is the most serious
     of all of them, and for each rule the most serious reason is kept (the latest of equals,

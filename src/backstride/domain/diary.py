@@ -94,6 +94,10 @@ class EscalationReason:
     message: str
     source: str
     entries: tuple[EntryRef, ...]
+    #: What makes this reason news: a reason of the same rule with the same evidence has been
+    #: shown already. Empty means the days of ``entries``. Not stored: it only identifies an
+    #: escalation when it is found (``Records.fingerprint``).
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

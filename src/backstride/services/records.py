@@ -314,8 +314,12 @@ class Records:
 
     @staticmethod
     def fingerprint(escalation: Escalation) -> str:
-        """Identifies an escalation by its rules and days, so showing it twice stores it once."""
-        key = [(r.rule, [e.day.isoformat() for e in r.entries]) for r in escalation.reasons]
+        """Identifies an escalation by its rules and their evidence (``EscalationReason.evidence``,
+        else the days of its entries), so showing it twice stores it once."""
+        key = [
+            (r.rule, list(r.evidence) or [e.day.isoformat() for e in r.entries])
+            for r in escalation.reasons
+        ]
         return hashlib.sha256(json.dumps(key).encode()).hexdigest()
 
     def record_escalation(
@@ -324,10 +328,12 @@ class Records:
         escalation: Escalation,
         stored: Collection[str] | None = None,
     ) -> StoredEscalation | None:
-        """Store an escalation when it is shown, unless the same one (same rules, same days)
-        was stored before: open, it is already on every page; acknowledged, the person has
-        read it. New evidence (another day) makes a new escalation. ``stored``: the person's
-        stored fingerprints when the caller has just read them (``Episode.stored``)."""
+        """Store an escalation when it is shown, unless the same one (same rules, same
+        evidence) was stored before: open, it is already on every page; acknowledged, the
+        person has read it. New evidence makes a new escalation: a warning sign on another day,
+        a new run of worse days, another week without improvement (not every day of it).
+        ``stored``: the person's stored fingerprints when the caller has just read them
+        (``Episode.stored``)."""
         if escalation.level is None:
             return None
         fingerprint = self.fingerprint(escalation)
