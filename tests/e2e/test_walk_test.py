@@ -18,7 +18,31 @@ from tests.e2e.conftest import Audit, follow, sign_up
 
 FAKE_CLOCK = """
 window.__fakeNow = 0;
+window.__sleptMs = 0;
+const wallAtZero = Date.now();
 performance.now = () => window.__fakeNow;
+Date.now = () => wallAtZero + window.__fakeNow + window.__sleptMs;
+"""
+
+#: A phone that grants the screen wake lock, counting the requests.
+WAKE_LOCK = """
+window.__wakeLocks = 0;
+Object.defineProperty(navigator, "wakeLock", {value: {request: async (type) => {
+  window.__wakeLocks += 1;
+  return {type, released: false, release: async () => {}, addEventListener() {}};
+}}});
+"""
+
+#: A browser without the Screen Wake Lock API.
+NO_WAKE_LOCK = """
+Object.defineProperty(navigator, "wakeLock", {value: undefined});
+"""
+
+SCREEN = """
+(state) => {
+  Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
+  document.dispatchEvent(new Event("visibilitychange"));
+}
 """
 
 WALK = """
@@ -45,6 +69,7 @@ WALK = """
 
 def test_a_walking_test_recorded_from_motion_events(page: Page, audit: Audit) -> None:
     page.add_init_script(FAKE_CLOCK)
+    page.add_init_script(NO_WAKE_LOCK)
     page.goto("/signup")
     sign_up(page, "walker-" + secrets.token_hex(3))
     page.goto("/walk-test")
@@ -52,6 +77,7 @@ def test_a_walking_test_recorded_from_motion_events(page: Page, audit: Audit) ->
     page.locator("#height-cm").fill("170")
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.locator("#status")).to_contain_text("Recording")
+    expect(page.locator("#status")).to_contain_text("Keep the screen on")  # no wake lock
     page.evaluate(WALK, [0, 20])
     page.get_by_role("button", name="Pain started").click()
     expect(page.locator("#status")).to_contain_text("Pain noted at 0:20")
@@ -83,4 +109,38 @@ def test_without_motion_data_the_page_says_so(page: Page, audit: Audit) -> None:
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.locator("#status")).to_contain_text("No motion data", timeout=10_000)
     audit.check("no-sensors")
+    audit.assert_clean()
+
+
+def test_a_walk_the_phone_did_not_all_record_says_so(page: Page, audit: Audit) -> None:
+    """The screen is kept on; when it goes off for 30 s anyway the page says so on its return,
+    asks for the wake lock again, and a phone that then sleeps for a minute (its precise clock
+    standing still) does not shorten the test. The result names the 1 min 30 s not recorded."""
+    page.add_init_script(FAKE_CLOCK)
+    page.add_init_script(WAKE_LOCK)
+    page.goto("/signup")
+    sign_up(page, "dozer-" + secrets.token_hex(3))
+    page.goto("/walk-test")
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.locator("#status")).to_have_text("Recording. Walk at your usual pace.")
+    assert page.evaluate("window.__wakeLocks") == 1
+    page.evaluate(WALK, [0, 20])
+    page.evaluate(SCREEN, "hidden")
+    page.evaluate("() => { window.__fakeNow += 30000; }")  # 30 s with the screen off
+    page.evaluate(SCREEN, "visible")
+    expect(page.locator("#status")).to_contain_text("The screen was off for 0:30")
+    assert page.evaluate("window.__wakeLocks") == 2
+    page.evaluate(WALK, [50, 70])
+    page.evaluate("() => { window.__sleptMs += 60000; }")  # asleep: only the wall clock moves
+    page.evaluate(WALK, [70, 90])  # on the page's clock: 130 to 150 s
+    page.get_by_role("button", name="Stop", exact=True).click()
+    expect(page.locator("#status")).to_contain_text("Stopped after 2:30")
+    page.get_by_role("radio", name="Pain made me stop").check()
+    follow(page, page.get_by_role("button", name="Save the result"))
+    assert re.search(r"/walk-test/\d+$", page.url), page.url
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("2 min 30 s")  # time walked in all
+    note = page.locator("#quality-title + ul")
+    expect(note).to_contain_text("no movement for 1 min 30 s of the 2 min 30 s of the test")
+    audit.check("not-all-recorded")
     audit.assert_clean()

@@ -88,3 +88,32 @@ def test_a_bout_cut_by_the_stop_counts_in_part(daily: object) -> None:
     cut = walking_tolerance(result, stopped_s=middle, stop_reason="pain")  # type: ignore[arg-type]
     assert cut.walking_time_s == pytest.approx(before.walking_time_s + middle - bout.start_s)
     assert before.steps < cut.steps < before.steps + bout.steps
+
+
+def test_time_the_phone_did_not_record_is_measured_and_noted() -> None:
+    """A phone whose screen turns off stops sending motion while the test's clock goes on:
+    the hole in the samples and the end after the last sample are counted, jitter is not."""
+    t, acc, _ = arrays("HA_001_Test5_Trial1")
+    result = analyse_arrays(t, acc)
+    start, last = float(t[0]), float(t[-1])
+    whole = walking_tolerance(
+        result, stopped_s=last, stop_reason="pain", started_s=start, sample_times_s=t.tolist()
+    )
+    assert whole.unrecorded_s == pytest.approx(0.0)
+    assert whole.quality == ()
+    # 4 s cut out of the middle, and the stop tapped 3 s after the last sample: 7 s in all.
+    middle = start + (last - start) / 2
+    holed = [s for s in t.tolist() if not middle < s < middle + 4.0]
+    out = walking_tolerance(
+        result, stopped_s=last + 3.0, stop_reason="pain", started_s=start, sample_times_s=holed
+    )
+    assert out.unrecorded_s == pytest.approx(7.0, abs=0.02)
+    assert [q.code for q in out.quality] == ["not_recorded"]
+    assert "no movement for 7 s of the" in out.quality[0].message
+    # Under the note's threshold: measured, not noted.
+    short = walking_tolerance(
+        result, stopped_s=last + 3.0, stop_reason="pain", started_s=start, sample_times_s=t.tolist()
+    )
+    assert short.unrecorded_s == pytest.approx(3.0, abs=0.02)
+    assert short.quality == ()
+    assert walking_tolerance(result, stopped_s=last, stop_reason="pain").unrecorded_s is None

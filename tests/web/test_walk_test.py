@@ -85,6 +85,26 @@ def test_a_recorded_walk_is_analysed_stored_and_shown(
     assert 'id="walk-tests-data"' in history.text, "charted over the weeks"
 
 
+def test_a_walk_the_phone_did_not_all_record_is_noted(
+    walker: TestClient, services: Services
+) -> None:
+    """The screen went off: 3 s of samples missing before the walk, and the Stop tapped 4 s
+    after the last one."""
+    body = upload_body(stopped_s=16.45, pain_started_s=None)
+    keep = [i for i, t in enumerate(body["t_s"]) if not 1.0 < t < 4.0]
+    for key in ("t_s", "acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z"):
+        body[key] = [body[key][i] for i in keep]
+    response = walker.post("/walk-test", json=body, headers=csrf_header(walker))
+    assert response.status_code == 201, response.text
+    [test] = WalkingTests(services.records).tests("ann")
+    assert test.detail["unrecorded_s"] == pytest.approx(7.0, abs=0.05)
+    codes = [q["code"] for q in test.detail["quality"]]
+    assert "not_recorded" in codes
+    assert "sampling_gaps" not in codes, "said once, in words"
+    page = walker.get(f"/walk-test/{test.id}")
+    assert "The phone sent no movement for 7 s of the 16 s of the test" in page.text
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

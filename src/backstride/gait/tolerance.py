@@ -15,15 +15,22 @@ Validation of a self-paced walking test in spinal stenosis. Arch Phys Med Rehabi
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 
 from backstride.gait.errors import GaitInputError
-from backstride.gait.pipeline import GaitResult
+from backstride.gait.pipeline import GaitResult, QualityFlag
 
 TIME_LIMIT_S = 15 * 60.0
+#: Samples further apart than this are a hole in the recording, not jitter (the resampler's
+#: ``max_gap_s``).
+MAX_SAMPLE_GAP_S = 0.5
+#: Holes adding up to this much of the walk are worth a note to the person. A phone whose
+#: screen turns off stops sending motion in the browser, often after 30 s to 2 minutes.
+NOT_RECORDED_NOTE_S = 5.0
 
 
 class StopReason(StrEnum):
@@ -48,6 +55,12 @@ class ToleranceResult:
     recovery_s: float | None
     reached_time_limit: bool
     steps: int
+    #: Time between the start and the stop with no samples (holes longer than
+    #: ``MAX_SAMPLE_GAP_S``, and the end after the last sample); None without the sample times.
+    unrecorded_s: float | None = None
+    #: Notes on the test's recording: ``not_recorded`` when ``unrecorded_s`` reaches
+    #: ``NOT_RECORDED_NOTE_S``.
+    quality: tuple[QualityFlag, ...] = ()
 
 
 def walking_tolerance(
@@ -58,11 +71,15 @@ def walking_tolerance(
     pain_started_s: float | None = None,
     recovery_s: float | None = None,
     started_s: float | None = None,
+    sample_times_s: Sequence[float] | None = None,
 ) -> ToleranceResult:
     """Compute the walking tolerance test from an analysed recording and its markers.
 
     Times are on the recording's clock (the ``t_s`` of its samples). ``started_s``
-    defaults to the first initial contact.
+    defaults to the first initial contact. With ``sample_times_s`` (the recording's own
+    times), the time the phone did not record is measured: the markers are taps on a clock
+    that goes on when a phone's screen turns off and its motion stops, so the steps and
+    distance may cover less of the walk than the times do.
 
     Raises
     ------
@@ -98,6 +115,18 @@ def walking_tolerance(
         to_symptom_s = pain_started_s - start
         to_symptom_m = _walked(result, start, pain_started_s)[1]
     total = stopped_s - start
+    unrecorded = None if sample_times_s is None else _unrecorded(sample_times_s, start, stopped_s)
+    quality: tuple[QualityFlag, ...] = ()
+    if unrecorded is not None and unrecorded >= NOT_RECORDED_NOTE_S:
+        quality = (
+            QualityFlag(
+                "not_recorded",
+                f"The phone sent no movement for {_words(unrecorded)} of the "
+                f"{_words(total)} of the test, perhaps because its screen turned off. The "
+                "steps, distance and speed come from the rest of the walk only; the times "
+                "from your taps are not affected.",
+            ),
+        )
     return ToleranceResult(
         time_to_first_symptom_s=to_symptom_s,
         distance_to_first_symptom_m=to_symptom_m,
@@ -108,7 +137,25 @@ def walking_tolerance(
         recovery_s=recovery_s,
         reached_time_limit=total >= TIME_LIMIT_S,
         steps=steps,
+        unrecorded_s=unrecorded,
+        quality=quality,
     )
+
+
+def _unrecorded(times: Sequence[float], start_s: float, end_s: float) -> float:
+    """Seconds of ``[start_s, end_s]`` not covered by samples less than
+    ``MAX_SAMPLE_GAP_S`` apart (before the first sample and after the last included)."""
+    t = np.clip(np.asarray(times, dtype=np.float64), start_s, end_s)
+    steps = np.diff(np.concatenate(([start_s], t, [end_s])))
+    return float(steps[steps > MAX_SAMPLE_GAP_S].sum())
+
+
+def _words(seconds: float) -> str:
+    whole = round(seconds)
+    minutes, rest = divmod(whole, 60)
+    if minutes == 0:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
 def _walked(result: GaitResult, start_s: float, end_s: float) -> tuple[float, float | None, int]:

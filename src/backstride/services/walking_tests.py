@@ -84,6 +84,15 @@ def parse_upload(raw: object) -> WalkingTestUpload:
     return upload
 
 
+def _quality(recording: list[dict[str, str]], test: tuple[Any, ...]) -> list[dict[str, str]]:
+    """The recording's notes and the test's. The test's note on time not recorded says in
+    words what the count of sampling gaps says in figures, so it replaces it."""
+    notes = [{"code": q.code, "message": q.message} for q in test]
+    if any(n["code"] == "not_recorded" for n in notes):
+        recording = [q for q in recording if q["code"] != "sampling_gaps"]
+    return [*recording, *notes]
+
+
 class WalkingTests:
     """Records and lists a person's walking tolerance tests."""
 
@@ -119,6 +128,7 @@ class WalkingTests:
                 pain_started_s=upload.pain_started_s,
                 recovery_s=upload.recovery_s,
                 started_s=upload.t_s[0],
+                sample_times_s=upload.t_s,
             )
         except GaitInputError as exc:
             field, _, message = str(exc).partition(": ")
@@ -141,7 +151,8 @@ class WalkingTests:
             "sampling_rate_hz": gait.sampling_rate_hz,
             "detail": {
                 "bouts": summary["bouts"],
-                "quality": summary["quality"],
+                "quality": _quality(summary["quality"], test.quality),
+                "unrecorded_s": test.unrecorded_s,
                 "reached_time_limit": test.reached_time_limit,
                 "height_m": upload.height_m,
             },

@@ -1,6 +1,11 @@
 // The walking tolerance test recorder. Reads the phone's motion sensors (DeviceMotion:
 // acceleration including gravity in m/s², rotation rate in deg/s), keeps the samples in
 // memory with their times, and uploads them with the person's markers when they save.
+//
+// A browser stops sending motion when the phone's screen turns off, so the page asks the
+// phone to keep its screen on (Screen Wake Lock) while it is open, asks again when it is
+// shown again, and says so when part of the walk was not recorded. The server measures the
+// holes in the samples and notes them with the result.
 "use strict";
 
 (() => {
@@ -17,14 +22,52 @@
     recoveryS: null,
     tick: null,
     recoveryTick: null,
+    wall0: null,
+    slept: 0,
+    hiddenAt: null,
+    wakeLock: null,
   };
 
   const clock = (seconds) => {
     const s = Math.max(0, Math.floor(seconds));
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
   };
-  const now = () => performance.now() / 1000;
+  // performance.now() is precise, but on some phones its clock stands still while the phone
+  // sleeps; the wall clock does not. Time the phone slept is added back, so that the test's
+  // times, and the hole in its samples, are the time the person lived.
+  const now = () => performance.now() / 1000 + state.slept;
   const since = () => (state.t0 === null ? 0 : now() - state.t0);
+  function catchUp() {
+    if (state.wall0 === null) return;
+    const behind = Date.now() / 1000 - state.wall0 - since();
+    if (behind > 1) state.slept += behind;
+  }
+  const recording = () => state.t0 !== null && state.stopAt === null;
+
+  async function keepScreenOn() {
+    if (!navigator.wakeLock) return false;
+    try {
+      state.wakeLock = await navigator.wakeLock.request("screen");
+      return true;
+    } catch (error) {
+      return false; // refused (battery saver, or the page is not visible): the note says so
+    }
+  }
+
+  function onVisibility() {
+    if (document.visibilityState === "hidden") {
+      if (recording()) state.hiddenAt = now();
+      return;
+    }
+    catchUp();
+    if (state.tick !== null) keepScreenOn(); // a hidden page loses its wake lock
+    if (state.hiddenAt === null) return;
+    const off = now() - state.hiddenAt;
+    state.hiddenAt = null;
+    if (recording() && off >= 2) {
+      say(`The screen was off for ${clock(off)}, so that part of the walk was not recorded. Keep this page open with the screen on.`);
+    }
+  }
 
   function say(text) {
     $("status").textContent = text;
@@ -33,7 +76,12 @@
   function onMotion(event) {
     const a = event.accelerationIncludingGravity;
     if (!a || a.x === null || a.y === null || a.z === null) return;
-    if (state.t0 === null) state.t0 = now();
+    if (state.t0 === null) {
+      state.t0 = now();
+      state.wall0 = Date.now() / 1000;
+    } else {
+      catchUp();
+    }
     state.t.push(Math.round(since() * 1000) / 1000);
     state.ax.push(a.x);
     state.ay.push(a.y);
@@ -73,6 +121,9 @@
     $("stop").hidden = false;
     $("stop").focus();
     say("Recording. Walk at your usual pace.");
+    if (!(await keepScreenOn())) {
+      say("Recording. Walk at your usual pace. Keep the screen on: if it turns off, the recording pauses.");
+    }
     state.tick = window.setInterval(() => {
       $("elapsed").textContent = clock(since());
     }, 500);
@@ -85,6 +136,7 @@
 
   function pain() {
     if (state.painAt !== null || state.t0 === null) return;
+    catchUp();
     state.painAt = since();
     $("pain").disabled = true;
     say(`Pain noted at ${clock(state.painAt)}. Keep going if you can, then tap Stop.`);
@@ -92,6 +144,7 @@
 
   function stop(reason) {
     if (state.stopAt !== null) return;
+    catchUp();
     state.stopAt = state.t0 === null ? 0 : since();
     state.stoppedWall = now();
     window.removeEventListener("devicemotion", onMotion);
@@ -190,5 +243,6 @@
     $("stop").addEventListener("click", () => stop(null));
     $("eased").addEventListener("click", eased);
     $("save").addEventListener("click", save);
+    document.addEventListener("visibilitychange", onVisibility);
   });
 })();
