@@ -263,3 +263,14 @@ def test_what_the_command_line_does_to_an_account_is_in_the_persons_trail(
         ("Administrator (command line)", "Made a one-time code for you to set a new password"),
         ("Administrator (command line)", "Set a new password for you"),
     ]
+
+
+def test_a_bad_time_zone_is_an_error_line_naming_it(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKSTRIDE_TIMEZONE", "Mars/Olympus")
+    for args in (("db", "upgrade"), ("diary", "list", "--user", "ann")):
+        code, out, err = run(cli, *args)
+        assert code == 2
+        assert out == ""
+        assert err.startswith("error: BACKSTRIDE_TIMEZONE: 'Mars/Olympus' is not a time zone")

@@ -10,6 +10,7 @@ import typer
 if TYPE_CHECKING:
     from backstride.services.assessments import AssessmentService
     from backstride.services.records import Records
+    from backstride.services.settings import Settings
 
 EXIT_CONTENT = 1
 EXIT_CONTRACT = 2
@@ -21,13 +22,23 @@ def fail(code: int, message: str) -> typer.Exit:
     return typer.Exit(code)
 
 
+def settings() -> Settings:
+    """The settings from the environment; a bad one is an error line naming it."""
+    from backstride.services.settings import ConfigError, get_settings
+
+    try:
+        return get_settings()
+    except ConfigError as exc:
+        raise fail(EXIT_CONTRACT, str(exc)) from None
+
+
 def open_records() -> Records:
     """The stored records over the configured database (created and migrated if new)."""
     from backstride.services.records import Records
-    from backstride.services.settings import get_settings
     from backstride.services.store import Store
 
-    return Records(Store.open(get_settings()), assessment_service())
+    configured = settings()
+    return Records(Store.open(configured), assessment_service(), zone=configured.timezone)
 
 
 def assessment_service() -> AssessmentService:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from backstride.cli.common import EXIT_CONTRACT, fail, open_records
+from backstride.cli.common import EXIT_CONTRACT, fail, open_records, settings
 
 if TYPE_CHECKING:
     from backstride.domain.diary import DiaryEntry
@@ -22,10 +22,9 @@ db_app = typer.Typer(
 def db_upgrade() -> None:
     """Bring the database to the newest schema (BACKSTRIDE_DATABASE_URL, or the default file)."""
     from backstride.persistence.engine import create_db_engine
-    from backstride.services.settings import get_settings
     from backstride.services.store import Store
 
-    Store(create_db_engine(get_settings().database_url)).upgrade()
+    Store(create_db_engine(settings().database_url)).upgrade()
     sys.stdout.write("database is at the newest schema\n")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 from typing import Any, Final
 
@@ -71,6 +71,8 @@ class ReportData:
     trend_summary: str
     #: The walking tolerance tests recorded with the phone (any order).
     walking_tests: Sequence[StoredWalkingTest] = ()
+    #: The people's time zone, for the calendar day of a stored time (None: this machine's).
+    zone: tzinfo | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,17 +144,26 @@ def _date_range(entries: Sequence[DiaryEntry]) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def _planned_ids(plan: StoredPlan | None, entry: DiaryEntry) -> frozenset[str] | None:
+def _day(moment: datetime, zone: tzinfo | None) -> date:
+    """The people's calendar day of a stored moment."""
+    return moment.astimezone(zone).date()
+
+
+def _planned_ids(
+    plan: StoredPlan | None, entry: DiaryEntry, zone: tzinfo | None
+) -> frozenset[str] | None:
     """The exercises the plan asked for that day, or None before a plan (or without one)."""
-    if plan is None or entry.day < plan.created_at.date():
+    if plan is None or entry.day < _day(plan.created_at, zone):
         return None
     return frozenset(e["id"] for e in plan.plan.get("exercises", ()))
 
 
-def _exercise_counts(plan: StoredPlan | None, entry: DiaryEntry) -> tuple[int, int]:
+def _exercise_counts(
+    plan: StoredPlan | None, entry: DiaryEntry, zone: tzinfo | None
+) -> tuple[int, int]:
     """(done, planned) for one logged day: the plan's exercises when a plan was current,
     else the exercises the day's check-in listed."""
-    planned_ids = _planned_ids(plan, entry)
+    planned_ids = _planned_ids(plan, entry, zone)
     done = {log.exercise_id for log in entry.exercises if log.done}
     if planned_ids is None:
         return len(done), len({log.exercise_id for log in entry.exercises})
@@ -162,7 +173,7 @@ def _exercise_counts(plan: StoredPlan | None, entry: DiaryEntry) -> tuple[int, i
 def _adherence(data: ReportData, entries: Sequence[DiaryEntry], days: int) -> _Adherence:
     done = planned = 0
     for entry in entries:
-        day_done, day_planned = _exercise_counts(data.plan, entry)
+        day_done, day_planned = _exercise_counts(data.plan, entry, data.zone)
         done += day_done
         planned += day_planned
     walks = [e.walk_minutes for e in entries if e.walk_minutes > 0]
@@ -214,7 +225,7 @@ def _charts(data: ReportData, entries: Sequence[DiaryEntry]) -> dict[str, Any]:
         if entry is None:
             fraction.append(None)
             continue
-        done, planned = _exercise_counts(data.plan, entry)
+        done, planned = _exercise_counts(data.plan, entry, data.zone)
         fraction.append(done / planned if planned else None)
     weekly = len(days) > WEEKLY_AFTER_DAYS
     if weekly:
@@ -242,7 +253,7 @@ def _patterns(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return sorted(patterns, key=lambda p: _LIKELIHOOD_ORDER.get(p["likelihood"], 2))
 
 
-def _programme(plan: StoredPlan | None) -> dict[str, Any] | None:
+def _programme(plan: StoredPlan | None, zone: tzinfo | None) -> dict[str, Any] | None:
     if plan is None:
         return None
     contract = plan.plan
@@ -268,7 +279,7 @@ def _programme(plan: StoredPlan | None) -> dict[str, Any] | None:
             "target_days": walking["target_days_per_week"],
         }
     return {
-        "created": long_date(plan.created_at.date()),
+        "created": long_date(_day(plan.created_at, zone)),
         "urgency": LEVEL_LABEL.get(contract.get("urgency", ""), ""),
         "minutes_per_day": contract.get("minutes_per_day"),
         "exercises": exercises,
@@ -362,8 +373,8 @@ def _walking_tests(tests: Sequence[StoredWalkingTest]) -> str | None:
     return said + "."
 
 
-def _when(moment: datetime | None) -> str:
-    return long_date(moment.date()) if moment is not None else ""
+def _when(moment: datetime | None, zone: tzinfo | None = None) -> str:
+    return long_date(_day(moment, zone)) if moment is not None else ""
 
 
 def _highest(*levels: Urgency | None) -> Urgency:
@@ -389,7 +400,7 @@ def render_report_html(data: ReportData) -> str:
     entries = sorted(data.entries, key=lambda e: e.day)
     days = _date_range(entries)
     result = data.assessment.result
-    assessed_on = data.assessment.created_at.date()
+    assessed_on = _day(data.assessment.created_at, data.zone)
     labels = dict(data.red_flag_questions)
     missing = [labels.get(key, key.replace("_", " ")) for key in result.get("missing", ())]
     history = sorted(data.escalations, key=lambda e: e.created_at, reverse=True)
@@ -400,6 +411,7 @@ def render_report_html(data: ReportData) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         name=data.person_name,
+        zone=data.zone,
         weekly_after_days=WEEKLY_AFTER_DAYS,
         generated_on=long_date(data.generated_on),
         first_day=days[0] if days else None,
@@ -418,7 +430,7 @@ def render_report_html(data: ReportData) -> str:
         charts=_charts(data, entries),
         trend_summary=data.trend_summary,
         adherence=_adherence(data, entries, len(days)),
-        programme=_programme(data.plan),
+        programme=_programme(data.plan, data.zone),
         walking=_walking_tests(data.walking_tests),
         history=history,
         notes=notes[:MAX_NOTES],

@@ -227,7 +227,7 @@ class Clinic:
     def caseload(self, clinician: Person) -> list[CaseloadRow]:
         """The people linked to ``clinician``, most in need first (see the module docstring)."""
         self._check_clinician(clinician)
-        today = self.records.clock().astimezone().date()
+        today = self.records.today()
         # A check-in can be changed only on its own day; two days back allows for time zones.
         editable_from = today - timedelta(days=2)
         with self.records.store.read() as session:
@@ -298,7 +298,9 @@ class Clinic:
         for person_id in ids:
             latest = latest_ids.get(person_id)
             starts[person_id] = (
-                None if latest is None else self._assessments[latest].created_at.date()
+                None
+                if latest is None
+                else self.records.local(self._assessments[latest].created_at).date()
             )
         rules = self.content.escalation
         with paused_gc():
@@ -410,7 +412,7 @@ class Clinic:
                 now=now,
             )
         status = self.records.current_status(
-            assessments[-1] if assessments else None, entries, now.astimezone().date()
+            assessments[-1] if assessments else None, entries, self.records.local(now).date()
         )
         return PersonView(
             person=person,

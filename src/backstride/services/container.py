@@ -45,7 +45,7 @@ class Services:
     ) -> Services:
         store = Store.open(settings)
         service = assessments or default_service()
-        records = Records(store, service, clock)
+        records = Records(store, service, clock, settings.timezone)
         accounts = Accounts(store, clock, hasher)
         reports = Reports(records)
         return cls(

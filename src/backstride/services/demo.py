@@ -80,14 +80,14 @@ def seed_demo(services: Services) -> bool:
     now = records.clock()
     start = now - timedelta(days=DEMO_DAYS)
     # The assessment and plan are dated three weeks back, when the diary starts.
-    back_then = Records(services.store, services.assessments, clock=lambda: start)
+    back_then = Records(services.store, services.assessments, lambda: start, records.zone)
     plan = services.plans.plan(DEMO_ANSWERS, Preferences())
     stored = back_then.store_assessment(person.name, DEMO_ANSWERS, plan.assessment)
     contract = services.plans.to_contract(plan, animate=False)
     back_then.store_plan(person.name, stored.id, contract)
     exercise_ids = [e["id"] for e in contract["exercises"]]
     rng = random.Random(20261126)  # noqa: S311 (made-up demo data, not security)
-    today = now.astimezone().date()
+    today = records.today()
     for offset in range(DEMO_DAYS, 0, -1):
         day = today - timedelta(days=offset)
         progress = (DEMO_DAYS - offset) / DEMO_DAYS  # 0 at the start, near 1 yesterday
@@ -129,7 +129,7 @@ def _demo_walking_tests(services: Services, person: Person, now: datetime) -> No
                 session,
                 person.id,
                 {
-                    "day": at.astimezone().date(),
+                    "day": services.records.local(at).date(),
                     "recorded_at": at,
                     "time_to_first_symptom_s": pain_after,
                     "distance_to_first_symptom_m": round(0.9 * pain_after),

@@ -64,7 +64,7 @@ class Progress:
         self.content = records.assessments.content.programme
 
     def adjust_last_week(self, who: Who) -> WeekResult:
-        today = self.records.clock().astimezone().date()
+        today = self.records.today()
         week_start = today - timedelta(days=today.weekday() + 7)
         week_end = week_start + timedelta(days=6)
         with self.records.store.transaction() as session:

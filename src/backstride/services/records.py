@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 import pydantic
@@ -160,16 +160,32 @@ class Records:
     """The stored side of Backstride."""
 
     def __init__(
-        self, store: Store, assessments: AssessmentService, clock: Clock = utc_now
+        self,
+        store: Store,
+        assessments: AssessmentService,
+        clock: Clock = utc_now,
+        zone: tzinfo | None = None,
     ) -> None:
         self.store = store
         self.assessments = assessments
         self.clock = clock
+        #: The people's time zone (``Settings.timezone``); None: this machine's.
+        self.zone = zone
         # Diary statuses by what they are computed from (person, latest assessment, the
         # episode's check-ins as stored, today): a changed check-in changes the key, so an
         # entry is never stale. Each worker process keeps its own.
         self._statuses: OrderedDict[tuple[Any, ...], DiaryStatus] = OrderedDict()
         self._statuses_lock = threading.Lock()
+
+    # -- the people's calendar ------------------------------------------------------------
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` on the people's clock."""
+        return moment.astimezone(self.zone)
+
+    def today(self) -> date:
+        """The people's calendar day now: the day a check-in is for."""
+        return self.local(self.clock()).date()
 
     # -- people ---------------------------------------------------------------------------
 
@@ -258,11 +274,11 @@ class Records:
     def add_entry(self, who: Who, raw: dict[str, Any]) -> DiaryEntry:
         """Store one day's check-in. A day's entry can be changed only on that day."""
         now = self.clock()
-        entry = validate_entry(raw, now.astimezone().date())  # the person's own calendar day
+        entry = validate_entry(raw, self.local(now).date())  # the person's own calendar day
         with self.store.transaction() as session:
             person = self.person_in(session, who, Role.PERSON)
             existing = repo.find_entry_row(session, person.id, entry.day)
-            if existing is not None and entry.day != now.astimezone().date():
+            if existing is not None and entry.day != self.local(now).date():
                 raise EntryLockedError(
                     (
                         FieldError(
@@ -307,7 +323,7 @@ class Records:
     ) -> DiaryStatus:
         """The status of the current episode: the check-ins since the latest assessment,
         re-assessed when one of them reports a warning sign."""
-        start = latest.created_at.date() if latest is not None else None
+        start = self.local(latest.created_at).date() if latest is not None else None
         episode = [e for e in entries if start is None or e.day >= start]
         red = self.red_flag_level(latest) if any(e.red_flag for e in episode) else None
         return diary_status(episode, self.assessments.content.escalation, today, red)
@@ -365,11 +381,11 @@ class Records:
         """The current episode's status (computed once per version of the diary, see
         ``_statuses``), with the ``recent`` latest check-ins and, if asked, the escalations
         still open (for a page's banner), in one read. Stores nothing."""
-        today = self.clock().astimezone().date()
+        today = self.today()
         with self.store.read() as session:
             person = self.person_in(session, who, Role.PERSON)
             head = repo.latest_assessment_head(session, person.id)
-            start = head[1].date() if head is not None else None
+            start = self.local(head[1]).date() if head is not None else None
             key = (
                 person.id,
                 None if head is None else head[0],
@@ -410,7 +426,7 @@ class Records:
     def statuses(self) -> dict[str, DiaryStatus]:
         """Every person's current diary status, loaded in a few queries and computed, not
         stored (nobody is shown anything). For overviews of many people."""
-        today = self.clock().astimezone().date()
+        today = self.today()
         with paused_gc():
             with self.store.read() as session:
                 people = repo.all_people(session, Role.PERSON)

@@ -21,7 +21,7 @@ class Reports:
 
     def _current(self, who: Who) -> tuple[Any, ...]:
         person, assessments, entries, plan, escalations = self.records.history(who)
-        today = self.records.clock().astimezone().date()
+        today = self.records.today()
         latest = assessments[-1] if assessments else None
         status = self.records.current_status(latest, entries, today)
         return person, assessments, entries, plan, escalations, status
@@ -37,7 +37,7 @@ class Reports:
         red_flags = tuple((q.key, q.text) for q in content.questions if q.red_flag)
         data = ReportData(
             person_name=person.name,
-            generated_on=self.records.clock().astimezone().date(),
+            generated_on=self.records.today(),
             assessment=assessments[-1],
             red_flag_questions=red_flags,
             entries=entries,
@@ -46,6 +46,7 @@ class Reports:
             status=status.escalation,
             trend_summary=_trend_sentence(status),
             walking_tests=WalkingTests(self.records).tests(person),
+            zone=self.records.zone,
         )
         return report_pdf(data)
 

@@ -9,14 +9,24 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
+
+
+class ConfigError(Exception):
+    """A setting is missing or unsafe; the message names the environment variable."""
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str
+    #: Where the people Backstride serves live: it decides which calendar day a check-in is
+    #: for. None: this machine's own zone (right for the command line on a person's own
+    #: computer; a server, often run in UTC, should name its people's zone).
+    timezone: tzinfo | None = None
 
 
 def default_database_url() -> str:
@@ -27,9 +37,26 @@ def default_database_url() -> str:
 
 
 def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """``BACKSTRIDE_DATABASE_URL`` or the default SQLite file."""
+    """``BACKSTRIDE_DATABASE_URL`` or the default SQLite file, and ``BACKSTRIDE_TIMEZONE``
+    (an IANA name such as ``Europe/London``) or this machine's zone."""
     env = os.environ if environ is None else environ
-    return Settings(database_url=env.get("BACKSTRIDE_DATABASE_URL") or default_database_url())
+    return Settings(
+        database_url=env.get("BACKSTRIDE_DATABASE_URL") or default_database_url(),
+        timezone=time_zone(env.get("BACKSTRIDE_TIMEZONE", "")),
+    )
+
+
+def time_zone(name: str) -> tzinfo | None:
+    """The zone ``name`` names, None for an empty name; ``ConfigError`` for an unknown one."""
+    if not name.strip():
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"BACKSTRIDE_TIMEZONE: {name.strip()!r} is not a time zone name; use one such as "
+            "Europe/London or America/New_York"
+        ) from None
 
 
 #: Only ever used in demo mode, where everything is throwaway and labelled as such.
@@ -41,10 +68,6 @@ TRUE = {"1", "true", "yes", "on"}
 #: Threads per worker process for a database other than SQLite.
 DEFAULT_THREADS = 4
 MAX_THREADS = 64
-
-
-class ConfigError(Exception):
-    """A setting is missing or unsafe; the message names the environment variable."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,7 +94,7 @@ class Today:
         self.plans = plans
 
     def today(self) -> date:
-        return self.records.clock().astimezone().date()  # the person's own calendar day
+        return self.records.today()  # the person's own calendar day
 
     # -- the programme -----------------------------------------------------------------
 

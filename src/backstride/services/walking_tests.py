@@ -105,7 +105,7 @@ class WalkingTests:
         once the day's tests are used up (checked before the analysis, and again when
         storing)."""
         upload = parse_upload(raw)
-        today = self.records.clock().astimezone().date()
+        today = self.records.today()
         with self.records.store.read() as session:
             person = self.records.person_in(session, who, Role.PERSON)
             if repo.tests_on(session, person.id, today) >= MAX_TESTS_PER_DAY:
@@ -136,7 +136,7 @@ class WalkingTests:
         summary = gait.to_dict()
         now = self.records.clock()
         values: dict[str, Any] = {
-            "day": now.astimezone().date(),
+            "day": self.records.local(now).date(),
             "recorded_at": now,
             "time_to_first_symptom_s": test.time_to_first_symptom_s,
             "distance_to_first_symptom_m": test.distance_to_first_symptom_m,

@@ -8,6 +8,7 @@ import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from importlib import resources
 
 from fastapi import FastAPI, HTTPException, Request
@@ -74,6 +75,12 @@ def create_app(config: WebConfig | None = None, services: Services | None = None
         templates=templates(),
         emergency_number=os.environ.get("BACKSTRIDE_EMERGENCY_NUMBER", "112"),
     )
+
+    # Stored times are UTC; pages show them on the people's clock (BACKSTRIDE_TIMEZONE).
+    def local(moment: datetime) -> datetime:
+        return services.records.local(moment)
+
+    app.state.web.templates.env.filters["local"] = local
     static = resources.files("backstride.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)

@@ -78,7 +78,7 @@ def _person_page(
         "walk_chart": tests_chart(view.walking_tests),
         "stop_words": STOP_WORDS,
         "recent": list(reversed(view.entries[-14:])),
-        "today": web.services.records.clock().astimezone().date(),
+        "today": web.services.records.today(),
         "errors": errors or {},
         "failed": failed or {},
         "notice": notice,

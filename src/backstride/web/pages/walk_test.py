@@ -40,7 +40,7 @@ def _minutes(seconds: float | None) -> float | None:
 def tests_chart(tests: Sequence[StoredWalkingTest]) -> tuple[list[str], list[dict[str, Any]]]:
     """The walking tests over the weeks (oldest first): labels and the two series (minutes
     to the first pain, minutes walked in all), for the person's page and the clinician's."""
-    labels = [t.recorded_at.astimezone().strftime("%d %b") for t in tests]
+    labels = [t.day.strftime("%d %b") for t in tests]
     series: list[dict[str, Any]] = [
         {
             "label": "Minutes to first pain",
