@@ -38,6 +38,15 @@ NO_WAKE_LOCK = """
 Object.defineProperty(navigator, "wakeLock", {value: undefined});
 """
 
+#: Would leaving the page ask first? (The page's beforeunload handler, as a browser calls it.)
+LEAVING_ASKS = """
+() => {
+  const event = new Event("beforeunload", {cancelable: true});
+  window.dispatchEvent(event);
+  return event.defaultPrevented;
+}
+"""
+
 SCREEN = """
 (state) => {
   Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
@@ -84,6 +93,7 @@ def test_a_walking_test_recorded_from_motion_events(page: Page, audit: Audit) ->
     page.evaluate(WALK, [20, 40])
     page.get_by_role("button", name="Stop", exact=True).click()
     expect(page.get_by_role("radio", name="Pain made me stop")).to_be_checked()
+    assert page.evaluate(LEAVING_ASKS), "an unsaved walk is not lost without a question"
     audit.check("stopped")
     page.evaluate("() => { window.__fakeNow += 45000; }")  # sitting down for 45 s
     page.get_by_role("button", name="Pain has eased").click()
@@ -108,6 +118,7 @@ def test_without_motion_data_the_page_says_so(page: Page, audit: Audit) -> None:
     page.goto("/walk-test")
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.locator("#status")).to_contain_text("No motion data", timeout=10_000)
+    assert not page.evaluate(LEAVING_ASKS), "nothing recorded: nothing to lose"
     audit.check("no-sensors")
     audit.assert_clean()
 

@@ -26,6 +26,7 @@
     slept: 0,
     hiddenAt: null,
     wakeLock: null,
+    saved: false,
   };
 
   const clock = (seconds) => {
@@ -223,6 +224,7 @@
       });
       const answer = await response.json();
       if (response.status === 201) {
+        state.saved = true;
         window.location.assign(answer.url);
         return;
       }
@@ -247,5 +249,12 @@
     $("eased").addEventListener("click", eased);
     $("save").addEventListener("click", save);
     document.addEventListener("visibilitychange", onVisibility);
+    // A walk recorded and not yet saved would be lost with the page: the browser asks first.
+    window.addEventListener("beforeunload", (event) => {
+      if (state.t.length > 0 && !state.saved) {
+        event.preventDefault();
+        event.returnValue = ""; // browsers that predate preventDefault() here
+      }
+    });
   });
 })();
