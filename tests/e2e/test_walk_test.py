@@ -14,7 +14,7 @@ import secrets
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Audit, follow, sign_up
+from tests.e2e.conftest import PASSWORD, Audit, follow, sign_in, sign_up
 
 FAKE_CLOCK = """
 window.__fakeNow = 0;
@@ -83,9 +83,14 @@ def test_a_walking_test_recorded_from_motion_events(page: Page, audit: Audit) ->
     sign_up(page, "walker-" + secrets.token_hex(3))
     page.goto("/walk-test")
     audit.check("ready")
+    # One step at a time: only the buttons of this step show.
+    expect(page.get_by_role("button", name="Pain started")).to_be_hidden()
+    expect(page.get_by_role("button", name="Stop", exact=True)).to_be_hidden()
+    expect(page.locator("#upload-error")).to_be_hidden()
     page.locator("#height-cm").fill("170")
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.locator("#status")).to_contain_text("Recording")
+    expect(page.get_by_role("button", name="Start", exact=True)).to_be_hidden()
     expect(page.locator("#status")).to_contain_text("Keep the screen on")  # no wake lock
     page.evaluate(WALK, [0, 20])
     page.get_by_role("button", name="Pain started").click()
@@ -93,6 +98,8 @@ def test_a_walking_test_recorded_from_motion_events(page: Page, audit: Audit) ->
     page.evaluate(WALK, [20, 40])
     page.get_by_role("button", name="Stop", exact=True).click()
     expect(page.get_by_role("radio", name="Pain made me stop")).to_be_checked()
+    for done in ("Start", "Pain started", "Stop"):
+        expect(page.get_by_role("button", name=done, exact=True)).to_be_hidden()
     assert page.evaluate(LEAVING_ASKS), "an unsaved walk is not lost without a question"
     audit.check("stopped")
     page.evaluate("() => { window.__fakeNow += 45000; }")  # sitting down for 45 s
@@ -154,4 +161,33 @@ def test_a_walk_the_phone_did_not_all_record_says_so(page: Page, audit: Audit) -
     note = page.locator("#quality-title + ul")
     expect(note).to_contain_text("no movement for 1 min 30 s of the 2 min 30 s of the test")
     audit.check("not-all-recorded")
+    audit.assert_clean()
+
+
+def test_a_walk_is_kept_when_the_sign_in_ends_before_it_is_saved(page: Page, audit: Audit) -> None:
+    """The sign-in ends during the walk (here: its cookie is gone). Saving says so and keeps
+    the walk; after signing in again in another tab, Save sends it with the new sign-in's
+    token instead of telling the person to reload, which would lose the walk."""
+    page.add_init_script(FAKE_CLOCK)
+    page.goto("/signup")
+    name = "keeper-" + secrets.token_hex(3)
+    sign_up(page, name)
+    page.goto("/walk-test")
+    audit.expected_failures.add(page.url)  # the refused upload is a failed request
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.locator("#status")).to_contain_text("Recording")
+    page.evaluate(WALK, [0, 30])
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.get_by_role("radio", name="Pain made me stop").check()
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Save the result").click()
+    expect(page.locator("#upload-error")).to_contain_text("Your sign-in has ended")
+    assert page.evaluate(LEAVING_ASKS), "the walk is still on the page"
+    audit.check("signed-out")
+    other = page.context.new_page()
+    sign_in(other, name, PASSWORD)
+    other.close()
+    follow(page, page.get_by_role("button", name="Save the result"))
+    assert re.search(r"/walk-test/\d+$", page.url), page.url
+    expect(page.locator("dl.facts")).to_contain_text("Pain made me stop")
     audit.assert_clean()

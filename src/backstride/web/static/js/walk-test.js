@@ -178,10 +178,29 @@
   }
 
   function showError(text) {
+    say("Not saved yet.");
     const box = $("upload-error");
     box.textContent = text;
     box.hidden = false;
     box.focus();
+  }
+
+  const SIGNED_OUT =
+    "Your sign-in has ended, so the result could not be saved yet. Your walk is kept on this " +
+    "page: do not reload it or go back. Open Backstride in a new tab, sign in, then come back " +
+    "here and tap Save the result again.";
+
+  /** The recorder's token for the current sign-in, read from a fresh copy of this page. */
+  async function refreshToken() {
+    try {
+      const page = await fetch("/walk-test", { credentials: "same-origin" });
+      const found = /id="recorder"[^>]*data-csrf="([^"]+)"/.exec(await page.text());
+      if (!page.ok || !found) return false;
+      $("recorder").dataset.csrf = found[1];
+      return true;
+    } catch (error) {
+      return false;
+    }
   }
 
   async function save() {
@@ -212,8 +231,8 @@
     }
     $("save").disabled = true;
     say("Saving…");
-    try {
-      const response = await fetch("/walk-test", {
+    const send = () =>
+      fetch("/walk-test", {
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -222,6 +241,20 @@
         body: JSON.stringify(body),
         credentials: "same-origin",
       });
+    try {
+      let response = await send();
+      if (response.status === 403) {
+        // The page's token belongs to the sign-in it was opened with. If that sign-in has
+        // ended (and perhaps another has begun in a new tab), reloading would lose the walk:
+        // fetch the page's current token instead, and send once more.
+        if (await refreshToken()) {
+          response = await send();
+        } else {
+          showError(SIGNED_OUT);
+          $("save").disabled = false;
+          return;
+        }
+      }
       const answer = await response.json();
       if (response.status === 201) {
         state.saved = true;
