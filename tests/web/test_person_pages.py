@@ -388,6 +388,9 @@ def test_a_warning_sign_leads_to_an_emergency_message_on_every_page_until_read(
     assert top.index("Call for help now") < top.index('class="call-button" href="tel:112"')
     assert 'role="alert"' not in main
     assert "check-in is saved" in main
+    (reason,) = services.records.open_escalations("ann")[0].reasons
+    assert page.count(str(escape(reason.message))) == 1, "the status card points to the banner"
+    assert "The message at the top of this page says why." in main
     for path in ("/programme", "/checkin", "/learn", "/account"):
         assert "Call for help now" in client.get(path).text, path
     (open_one,) = services.records.open_escalations("ann")
