@@ -191,3 +191,17 @@ def test_a_walk_is_kept_when_the_sign_in_ends_before_it_is_saved(page: Page, aud
     assert re.search(r"/walk-test/\d+$", page.url), page.url
     expect(page.locator("dl.facts")).to_contain_text("Pain made me stop")
     audit.assert_clean()
+
+
+def test_the_test_ends_at_15_minutes_even_when_the_phone_slept_past_them(page: Page) -> None:
+    page.add_init_script(FAKE_CLOCK)
+    page.goto("/signup")
+    sign_up(page, "sleeper-" + secrets.token_hex(3))
+    page.goto("/walk-test")
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.locator("#status")).to_contain_text("Recording")
+    page.evaluate(WALK, [0, 20])
+    page.evaluate("() => { window.__sleptMs += 20 * 60000; }")  # asleep for 20 minutes
+    page.evaluate(WALK, [20, 21])  # the first motion after waking
+    expect(page.locator("#status")).to_contain_text("Stopped after 15:00")
+    expect(page.get_by_role("radio", name="Reached 15 minutes")).to_be_checked()
