@@ -294,6 +294,7 @@ def test_a_check_in_is_saved_and_can_be_changed_the_same_day(
         "pain-pelvic_tilt": "3",
         "done-clamshell": "yes",
         "pain-clamshell": "",
+        "pain-cat_camel": "5",  # pain given, the tick forgotten
         "settled_by_morning": "yes",
         "note": "  windy  ",
     }
@@ -309,6 +310,7 @@ def test_a_check_in_is_saved_and_can_be_changed_the_same_day(
     logs = {e.exercise_id: (e.done, e.pain_during) for e in entry.exercises}
     assert logs["pelvic_tilt"] == (True, 3)
     assert logs["clamshell"] == (True, None)
+    assert logs["cat_camel"] == (True, 5), "pain during it means it was done"
     assert logs["childs_pose"] == (False, None)
     assert len(logs) == len(plan_of(services, "ann")["exercises"])
 

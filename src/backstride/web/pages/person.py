@@ -275,7 +275,9 @@ def parse_checkin(
         pain = _int(pain_text)
         if pain_text and pain is None:
             errors["exercises"] = CHECKIN_MESSAGES["exercises"]
-        done_it = values.get(f"done-{exercise_id}") == "yes"
+        # Pain given for an exercise is pain while doing it: done, even if left unticked
+        # (dropping the pain without a word would lose what the person told us).
+        done_it = values.get(f"done-{exercise_id}") == "yes" or pain is not None
         exercises.append(
             {"exercise_id": exercise_id, "done": done_it, "pain_during": pain if done_it else None}
         )
