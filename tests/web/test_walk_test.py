@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from backstride.gait import pipeline
 from backstride.interop import fhir, report
 from backstride.services import walking_tests
 from backstride.services.container import Services
 from backstride.services.walking_tests import WalkingTests
-from backstride.web.pages.walk_test import MAX_UPLOAD_BYTES
+from backstride.web.pages.walk_test import MAX_UPLOAD_BYTES, QUALITY_WORDS
 from tests.persistence.conftest import Clock
 from tests.web.conftest import add_user, new_client, sign_in
 
@@ -103,6 +104,25 @@ def test_a_walk_the_phone_did_not_all_record_is_noted(
     assert "sampling_gaps" not in codes, "said once, in words"
     page = walker.get(f"/walk-test/{test.id}")
     assert "The phone sent no movement for 7 s of the 16 s of the test" in page.text
+
+
+def test_notes_on_the_recording_are_in_plain_words(walker: TestClient, services: Services) -> None:
+    """No height, and a 1 s hole before the walk (too short for the note on time not
+    recorded): the analysis's notes are shown in a person's words, not its own."""
+    body = upload_body(height_m=None)
+    keep = [i for i, t in enumerate(body["t_s"]) if not 1.0 < t < 2.0]
+    for key in ("t_s", "acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z"):
+        body[key] = [body[key][i] for i in keep]
+    response = walker.post("/walk-test", json=body, headers=csrf_header(walker))
+    assert response.status_code == 201, response.text
+    [test] = WalkingTests(services.records).tests("ann")
+    codes = {q["code"] for q in test.detail["quality"]}
+    assert codes == {"height_unknown", "sampling_gaps"}
+    page = walker.get(f"/walk-test/{test.id}").text
+    for code in codes:
+        assert str(escape(QUALITY_WORDS[code])) in page
+    assert "gap(s) in the samples" not in page
+    assert "No body height given" not in page
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,20 @@ STOP_WORDS = {
 }
 
 
+#: The analysis's notes on a recording, in a person's words (its own messages are for the
+#: command line and the clinician's export). A note without words here is shown as it is.
+QUALITY_WORDS = {
+    "too_short": "The recording is very short, so these figures may not mean much.",
+    "no_walking": "No walking was found in the recording.",
+    "low_sampling_rate": "Your phone measured movement slowly, so some steps may be missed.",
+    "sampling_gaps": "The phone's readings stopped for moments; steps then are not counted.",
+    "no_gravity": "Your phone did not say which way is down, so these figures are less sure.",
+    "phone_moved": "The phone seems to have shifted on your belt during the walk, so these "
+    "figures may be less accurate. Clip it firmly next time.",
+    "height_unknown": "You did not give your height, so distance and speed are not estimated.",
+}
+
+
 def _minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
@@ -80,7 +94,12 @@ def walk_test_result(request: Request, web: WebApp, user: PersonUser, test_id: i
     return render(
         request,
         "walk_test/result.html",
-        {"title": "Walking test result", "test": test, "stop_words": STOP_WORDS},
+        {
+            "title": "Walking test result",
+            "test": test,
+            "stop_words": STOP_WORDS,
+            "quality_words": QUALITY_WORDS,
+        },
     )
 
 
