@@ -95,6 +95,7 @@ def seed_demo(services: Services) -> bool:
             continue  # a missed check-in now and then
         pain_now = max(0, round(4 - 2 * progress + rng.uniform(-0.6, 0.6)))
         tolerance = round(10 + 9 * progress + rng.uniform(-1.5, 1.5), 1)
+        done = [rng.random() < 0.8 for _ in exercise_ids]
         records.add_entry(
             person.name,
             {
@@ -104,9 +105,9 @@ def seed_demo(services: Services) -> bool:
                 "walk_minutes": round(tolerance * 1.5, 1),
                 "walk_tolerance_min": tolerance,
                 "steps": int(2500 + 2500 * progress + rng.uniform(-400, 400)),
-                "exercises": [
-                    {"exercise_id": e, "done": rng.random() < 0.8, "pain_during": pain_now}
-                    for e in exercise_ids
+                "exercises": [  # pain during an exercise only when it was done
+                    {"exercise_id": e, "done": did, "pain_during": pain_now if did else None}
+                    for e, did in zip(exercise_ids, done, strict=True)
                 ],
                 "settled_by_morning": True,
                 "red_flag": False,
