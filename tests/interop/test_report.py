@@ -736,8 +736,8 @@ def test_walking_tests_first_and_latest_in_words(worst_html: str) -> None:
     text = " ".join(Page(worst_html).visible().split())
     assert (
         "Walking tests (walk until pain stops them, or 15 minutes): 6 in all. "
-        "First, 7 Apr: pain after 3 min 20 s, 5 min 20 s walked in all. "
-        "Latest, 12 May: pain after 5 min 50 s, 8 min 40 s walked in all; "
+        "First, 7 Apr: pain after 3 min 20 s, 5 min 30 s walked in all. "
+        "Latest, 12 May: pain after 5 min 50 s, 8 min 50 s walked in all; "
         "stopped because of pain; pain eased 1 min 35 s after sitting."
     ) in text
 
@@ -749,7 +749,7 @@ def test_a_single_walking_test_without_pain_or_recovery() -> None:
     data = report_data(walking_tests=(test,))
     text = " ".join(Page(render_report_html(data)).visible().split())
     assert (
-        "15 minutes): one, 12 May: no pain, 5 min 20 s walked in all; "
+        "15 minutes): one, 12 May: no pain, 5 min 30 s walked in all; "
         "stopped because of the 15-minute limit."
     ) in text
     # Without check-ins there is no adherence table to sit beside: the tests stand alone.

@@ -451,7 +451,8 @@ def test_the_person_page_shows_their_walking_tests(
             "cadence_spm": 100.0,
             "speed_mps": 1.1,
             "sampling_rate_hz": 60.0,
-            "detail": {},
+            # The latest: the phone's screen went off for 3 minutes of it.
+            "detail": {"unrecorded_s": 180.0} if weeks_ago == 0 else {},
         }
         with services.store.transaction() as session:
             walking_repo.add_walking_test(session, esme.id, values)
@@ -467,3 +468,7 @@ def test_the_person_page_shows_their_walking_tests(
     assert "about 450 m" in rows[0]
     assert "Pain made me stop" in rows[1]
     assert "1.5 min" in rows[1]  # eased after sitting
+    # Walked in all: from the Start and Stop taps (7.2 min, as in the chart), with the part
+    # the phone recorded when it did not record it all.
+    assert "<td>7.2 min (phone recorded 4.2 min)</td>" in rows[0]
+    assert "<td>7.2 min</td>" in rows[1]

@@ -661,7 +661,7 @@ def test_progress_says_how_the_walking_tests_went(
     assert "Try it once a week" in walking_card(client.get("/progress").text)
     add_walking_test(services, ann, 14, 480.0)
     card = walking_card(client.get("/progress").text)
-    assert "pain after 8.0 minutes; you walked 9.5 minutes in all." in card
+    assert "pain after 8.0 minutes; you walked 9.6 minutes in all." in card, "Start to Stop"
     add_walking_test(services, ann, 7, 600.0)
     card = walking_card(client.get("/progress").text)
     assert "2 tests." in card

@@ -343,12 +343,14 @@ def _duration(seconds: float) -> str:
 
 
 def _test_words(test: StoredWalkingTest) -> str:
-    """One test in a few words: when pain started and how long they walked in all."""
+    """One test in a few words: when pain started and how long they walked in all (from the
+    Start and Stop taps, as the person's own result page says; not the steps' time, which
+    leaves out pauses and any part the phone did not record)."""
     if test.time_to_first_symptom_s is None:
         pain = "no pain"
     else:
         pain = f"pain after {_duration(test.time_to_first_symptom_s)}"
-    return f"{pain}, {_duration(test.walking_time_s)} walked in all"
+    return f"{pain}, {_duration(test.total_time_s)} walked in all"
 
 
 def _walking_tests(tests: Sequence[StoredWalkingTest]) -> str | None:

@@ -432,7 +432,7 @@ def _walking_words(tests: Sequence[StoredWalkingTest]) -> str:
     if len(tests) == 1:
         return (
             f"Your walking test on {_label(latest.day)}: {pain_after(latest)}; you walked "
-            f"{latest.walking_time_s / 60:.1f} minutes in all."
+            f"{latest.total_time_s / 60:.1f} minutes in all."
         )
 
     # No pain at all counts as later than any pain could start.
