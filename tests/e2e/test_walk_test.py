@@ -76,12 +76,20 @@ WALK = """
 """
 
 
-def test_a_walking_test_recorded_from_motion_events(page: Page, audit: Audit) -> None:
-    page.add_init_script(FAKE_CLOCK)
-    page.add_init_script(NO_WAKE_LOCK)
+def open_recorder(page: Page, prefix: str, *init_scripts: str) -> str:
+    """A new person (named ``prefix`` and a random suffix, which is returned) on the walking
+    test page, with the fake clock and ``init_scripts`` installed before the page loads."""
+    for script in (FAKE_CLOCK, *init_scripts):
+        page.add_init_script(script)
     page.goto("/signup")
-    sign_up(page, "walker-" + secrets.token_hex(3))
+    name = prefix + secrets.token_hex(3)
+    sign_up(page, name)
     page.goto("/walk-test")
+    return name
+
+
+def test_a_walking_test_recorded_from_motion_events(page: Page, audit: Audit) -> None:
+    open_recorder(page, "walker-", NO_WAKE_LOCK)
     audit.check("ready")
     # One step at a time: only the buttons of this step show.
     expect(page.get_by_role("button", name="Pain started")).to_be_hidden()
@@ -134,11 +142,7 @@ def test_a_walk_the_phone_did_not_all_record_says_so(page: Page, audit: Audit) -
     """The screen is kept on; when it goes off for 30 s anyway the page says so on its return,
     asks for the wake lock again, and a phone that then sleeps for a minute (its precise clock
     standing still) does not shorten the test. The result names the 1 min 30 s not recorded."""
-    page.add_init_script(FAKE_CLOCK)
-    page.add_init_script(WAKE_LOCK)
-    page.goto("/signup")
-    sign_up(page, "dozer-" + secrets.token_hex(3))
-    page.goto("/walk-test")
+    open_recorder(page, "dozer-", WAKE_LOCK)
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.locator("#status")).to_have_text("Recording. Walk at your usual pace.")
     assert page.evaluate("window.__wakeLocks") == 1
@@ -168,11 +172,7 @@ def test_a_walk_is_kept_when_the_sign_in_ends_before_it_is_saved(page: Page, aud
     """The sign-in ends during the walk (here: its cookie is gone). Saving says so and keeps
     the walk; after signing in again in another tab, Save sends it with the new sign-in's
     token instead of telling the person to reload, which would lose the walk."""
-    page.add_init_script(FAKE_CLOCK)
-    page.goto("/signup")
-    name = "keeper-" + secrets.token_hex(3)
-    sign_up(page, name)
-    page.goto("/walk-test")
+    name = open_recorder(page, "keeper-")
     audit.expected_failures.add(page.url)  # the refused upload is a failed request
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.locator("#status")).to_contain_text("Recording")
@@ -194,10 +194,7 @@ def test_a_walk_is_kept_when_the_sign_in_ends_before_it_is_saved(page: Page, aud
 
 
 def test_the_test_ends_at_15_minutes_even_when_the_phone_slept_past_them(page: Page) -> None:
-    page.add_init_script(FAKE_CLOCK)
-    page.goto("/signup")
-    sign_up(page, "sleeper-" + secrets.token_hex(3))
-    page.goto("/walk-test")
+    open_recorder(page, "sleeper-")
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.locator("#status")).to_contain_text("Recording")
     page.evaluate(WALK, [0, 20])

@@ -452,7 +452,12 @@ def test_the_person_page_shows_their_walking_tests(
             "speed_mps": 1.1,
             "sampling_rate_hz": 60.0,
             # The latest: the phone's screen went off for 3 minutes of it.
-            "detail": {"unrecorded_s": 180.0} if weeks_ago == 0 else {},
+            "detail": {
+                "unrecorded_s": 180.0,
+                "quality": [{"code": "not_recorded", "message": "No movement for 3 min."}],
+            }
+            if weeks_ago == 0
+            else {},
         }
         with services.store.transaction() as session:
             walking_repo.add_walking_test(session, esme.id, values)

@@ -49,6 +49,14 @@ def upload_body(**markers: Any) -> dict[str, Any]:
     }
 
 
+def with_hole(body: dict[str, Any], from_s: float, to_s: float) -> dict[str, Any]:
+    """The upload without its samples strictly between ``from_s`` and ``to_s`` (the phone sent
+    none then)."""
+    keep = [i for i, t in enumerate(body["t_s"]) if not from_s < t < to_s]
+    samples = ("t_s", "acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z")
+    return {**body, **{key: [body[key][i] for i in keep] for key in samples}}
+
+
 def csrf_header(client: TestClient) -> dict[str, str]:
     found = CSRF_ATTR.search(client.get("/walk-test").text)
     assert found
@@ -91,10 +99,7 @@ def test_a_walk_the_phone_did_not_all_record_is_noted(
 ) -> None:
     """The screen went off: 3 s of samples missing before the walk, and the Stop tapped 4 s
     after the last one."""
-    body = upload_body(stopped_s=16.45, pain_started_s=None)
-    keep = [i for i, t in enumerate(body["t_s"]) if not 1.0 < t < 4.0]
-    for key in ("t_s", "acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z"):
-        body[key] = [body[key][i] for i in keep]
+    body = with_hole(upload_body(stopped_s=16.45, pain_started_s=None), 1.0, 4.0)
     response = walker.post("/walk-test", json=body, headers=csrf_header(walker))
     assert response.status_code == 201, response.text
     [test] = WalkingTests(services.records).tests("ann")
@@ -109,10 +114,7 @@ def test_a_walk_the_phone_did_not_all_record_is_noted(
 def test_notes_on_the_recording_are_in_plain_words(walker: TestClient, services: Services) -> None:
     """No height, and a 1 s hole before the walk (too short for the note on time not
     recorded): the analysis's notes are shown in a person's words, not its own."""
-    body = upload_body(height_m=None)
-    keep = [i for i, t in enumerate(body["t_s"]) if not 1.0 < t < 2.0]
-    for key in ("t_s", "acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z"):
-        body[key] = [body[key][i] for i in keep]
+    body = with_hole(upload_body(height_m=None), 1.0, 2.0)
     response = walker.post("/walk-test", json=body, headers=csrf_header(walker))
     assert response.status_code == 201, response.text
     [test] = WalkingTests(services.records).tests("ann")

@@ -300,7 +300,7 @@ class Clinic:
             starts[person_id] = (
                 None
                 if latest is None
-                else self.records.local(self._assessments[latest].created_at).date()
+                else self.records.day_of(self._assessments[latest].created_at)
             )
         rules = self.content.escalation
         with paused_gc():
@@ -412,7 +412,7 @@ class Clinic:
                 now=now,
             )
         status = self.records.current_status(
-            assessments[-1] if assessments else None, entries, self.records.local(now).date()
+            assessments[-1] if assessments else None, entries, self.records.day_of(now)
         )
         return PersonView(
             person=person,

@@ -130,7 +130,7 @@ def _demo_walking_tests(services: Services, person: Person, now: datetime) -> No
                 session,
                 person.id,
                 {
-                    "day": services.records.local(at).date(),
+                    "day": services.records.day_of(at),
                     "recorded_at": at,
                     "time_to_first_symptom_s": pain_after,
                     "distance_to_first_symptom_m": round(0.9 * pain_after),

@@ -183,9 +183,13 @@ class Records:
         """``moment`` on the people's clock."""
         return moment.astimezone(self.zone)
 
+    def day_of(self, moment: datetime) -> date:
+        """The people's calendar day of ``moment``."""
+        return self.local(moment).date()
+
     def today(self) -> date:
         """The people's calendar day now: the day a check-in is for."""
-        return self.local(self.clock()).date()
+        return self.day_of(self.clock())
 
     # -- people ---------------------------------------------------------------------------
 
@@ -274,11 +278,12 @@ class Records:
     def add_entry(self, who: Who, raw: dict[str, Any]) -> DiaryEntry:
         """Store one day's check-in. A day's entry can be changed only on that day."""
         now = self.clock()
-        entry = validate_entry(raw, self.local(now).date())  # the person's own calendar day
+        today = self.day_of(now)
+        entry = validate_entry(raw, today)
         with self.store.transaction() as session:
             person = self.person_in(session, who, Role.PERSON)
             existing = repo.find_entry_row(session, person.id, entry.day)
-            if existing is not None and entry.day != self.local(now).date():
+            if existing is not None and entry.day != today:
                 raise EntryLockedError(
                     (
                         FieldError(
@@ -323,7 +328,7 @@ class Records:
     ) -> DiaryStatus:
         """The status of the current episode: the check-ins since the latest assessment,
         re-assessed when one of them reports a warning sign."""
-        start = self.local(latest.created_at).date() if latest is not None else None
+        start = self.day_of(latest.created_at) if latest is not None else None
         episode = [e for e in entries if start is None or e.day >= start]
         red = self.red_flag_level(latest) if any(e.red_flag for e in episode) else None
         return diary_status(episode, self.assessments.content.escalation, today, red)
@@ -385,7 +390,7 @@ class Records:
         with self.store.read() as session:
             person = self.person_in(session, who, Role.PERSON)
             head = repo.latest_assessment_head(session, person.id)
-            start = self.local(head[1]).date() if head is not None else None
+            start = self.day_of(head[1]) if head is not None else None
             key = (
                 person.id,
                 None if head is None else head[0],

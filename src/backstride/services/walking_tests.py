@@ -9,7 +9,7 @@ test in spinal stenosis).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +19,9 @@ from backstride.domain.diary import Role
 from backstride.domain.walking import StoredWalkingTest
 from backstride.persistence import walking_tests as repo
 from backstride.services.records import Records, Who
+
+if TYPE_CHECKING:
+    from backstride.gait.pipeline import QualityFlag
 
 MAX_SAMPLES = 15 * 60 * 120  # 15 minutes at 120 Hz, more than any phone's motion rate
 STOP_REASONS = ("pain", "time_limit", "other_symptom", "other")
@@ -84,7 +87,9 @@ def parse_upload(raw: object) -> WalkingTestUpload:
     return upload
 
 
-def _quality(recording: list[dict[str, str]], test: tuple[Any, ...]) -> list[dict[str, str]]:
+def _quality(
+    recording: list[dict[str, str]], test: tuple[QualityFlag, ...]
+) -> list[dict[str, str]]:
     """The recording's notes and the test's. The test's note on time not recorded says in
     words what the count of sampling gaps says in figures, so it replaces it."""
     notes = [{"code": q.code, "message": q.message} for q in test]
@@ -136,7 +141,7 @@ class WalkingTests:
         summary = gait.to_dict()
         now = self.records.clock()
         values: dict[str, Any] = {
-            "day": self.records.local(now).date(),
+            "day": self.records.day_of(now),
             "recorded_at": now,
             "time_to_first_symptom_s": test.time_to_first_symptom_s,
             "distance_to_first_symptom_m": test.distance_to_first_symptom_m,

@@ -25,7 +25,6 @@
     wall0: null,
     slept: 0,
     hiddenAt: null,
-    wakeLock: null,
     saved: false,
   };
 
@@ -49,7 +48,7 @@
   async function keepScreenOn() {
     if (!navigator.wakeLock) return false;
     try {
-      state.wakeLock = await navigator.wakeLock.request("screen");
+      await navigator.wakeLock.request("screen"); // held until the page is hidden or left
       return true;
     } catch (error) {
       return false; // refused (battery saver, or the page is not visible): the note says so
@@ -84,7 +83,7 @@
     } else {
       catchUp();
     }
-    state.t.push(Math.round(since() * 1000) / 1000);
+    state.t.push(round(since(), 1000));
     // Rounded far below a phone sensor's noise (about 0.01 m/s² and 0.1 deg/s): a 15-minute
     // upload is then about a third of the size, which matters on a slow mobile connection.
     state.ax.push(round(a.x, 1000));
